@@ -1,0 +1,28 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { readConfig } from '../lib/config.js';
+import { createDependencies, type Dependencies } from '../lib/container.js';
+import { identifyHttp } from '../lib/http.js';
+import { bodySizeLimit } from '../lib/middleware/body-size-limit.js';
+import { jsonErrors } from '../lib/middleware/json-errors.js';
+
+export const MAX_BODY_BYTES = 10 * 1024;
+
+/** POST /identify: middy wiring around one call into lib/. onError runs in reverse order of use. */
+export function buildHandler(deps: Dependencies) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    .use(injectLambdaContext(deps.logger))
+    .use(httpErrorHandler({ logger: false }))
+    .use(jsonErrors(deps.logger))
+    .use(httpHeaderNormalizer())
+    .use(bodySizeLimit(MAX_BODY_BYTES))
+    .use(httpJsonBodyParser())
+    .handler((event, context) => identifyHttp(deps, event.body, context));
+}
+
+// Once per container: configuration, the Data API client and the service.
+export const handler = buildHandler(createDependencies(readConfig()));

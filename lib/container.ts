@@ -1,0 +1,36 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import type { Config } from './config.js';
+import { ContactRepository } from './contact-repository.js';
+import { DataApiExecutor, type DataApiOperation } from './data-api/executor.js';
+import { IdentifyService } from './identify.js';
+import type { SqlExecutor } from './sql-executor.js';
+
+/** What the handler needs, built once per container (outside the handler) and handed in. */
+export interface Dependencies {
+  service: IdentifyService;
+  logger: Logger;
+}
+
+export const RETRY = { maxAttempts: 12, baseDelayMs: 20, maxDelayMs: 1_000 };
+
+/** The Data API client for Lambda: keep-alive connections, bounded connect and request times. */
+export function createDataApiClient(config: Pick<Config, 'requestTimeoutMs'>): RDSDataClient {
+  return new RDSDataClient({
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: config.requestTimeoutMs },
+  });
+}
+
+export function createDependencies(
+  config: Config,
+  options: { client?: RDSDataClient; executor?: SqlExecutor; logger?: Logger; onCall?: (op: DataApiOperation) => void } = {},
+): Dependencies {
+  const executor =
+    options.executor ??
+    new DataApiExecutor(options.client ?? createDataApiClient(config), config, options.onCall);
+  return {
+    service: new IdentifyService({ repository: new ContactRepository(executor), retry: RETRY }),
+    logger: options.logger ?? new Logger({ serviceName: 'identify' }),
+  };
+}

@@ -1,0 +1,69 @@
+import {
+  BeginTransactionCommand,
+  CommitTransactionCommand,
+  ExecuteStatementCommand,
+  RollbackTransactionCommand,
+  type RDSDataClient,
+} from '@aws-sdk/client-rds-data';
+import type { SqlExecutor, SqlParams, SqlResult } from '../sql-executor.js';
+import { fromField, toSqlParameters } from './fields.js';
+
+/** Which cluster, secret and database the statements go to. */
+export interface DataApiTarget {
+  resourceArn: string;
+  secretArn: string;
+  database: string;
+}
+
+export type DataApiOperation = 'ExecuteStatement' | 'BeginTransaction' | 'CommitTransaction' | 'RollbackTransaction';
+
+/** SqlExecutor over the RDS Data API. One per container; `onCall` counts round trips for metrics. */
+export class DataApiExecutor implements SqlExecutor {
+  constructor(
+    private readonly client: RDSDataClient,
+    private readonly target: DataApiTarget,
+    private readonly onCall: (operation: DataApiOperation) => void = () => {},
+    private readonly transactionId?: string,
+  ) {}
+
+  async run(sql: string, params?: SqlParams): Promise<SqlResult> {
+    this.onCall('ExecuteStatement');
+    const out = await this.client.send(
+      new ExecuteStatementCommand({
+        ...this.target,
+        sql,
+        parameters: toSqlParameters(params),
+        transactionId: this.transactionId,
+      }),
+    );
+    const generated = out.generatedFields?.[0];
+    const insertId = generated ? fromField(generated) : undefined;
+    return {
+      rows: (out.records ?? []).map((record) => record.map(fromField)),
+      affectedRows: out.numberOfRecordsUpdated ?? 0,
+      insertId: typeof insertId === 'number' && insertId > 0 ? insertId : undefined,
+    };
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    if (this.transactionId) throw new Error('nested transactions are not supported by the Data API');
+    const { resourceArn, secretArn, database } = this.target;
+    this.onCall('BeginTransaction');
+    const { transactionId } = await this.client.send(new BeginTransactionCommand({ resourceArn, secretArn, database }));
+    if (!transactionId) throw new Error('BeginTransaction returned no transactionId');
+    const tx = new DataApiExecutor(this.client, this.target, this.onCall, transactionId);
+    let result: T;
+    try {
+      result = await work(tx);
+    } catch (error) {
+      // Best effort: a transaction the server already aborted answers TransactionNotFound, and one
+      // we cannot reach is rolled back by the Data API when it idles out. The first error is the one to report.
+      this.onCall('RollbackTransaction');
+      await this.client.send(new RollbackTransactionCommand({ resourceArn, secretArn, transactionId })).catch(() => {});
+      throw error;
+    }
+    this.onCall('CommitTransaction');
+    await this.client.send(new CommitTransactionCommand({ resourceArn, secretArn, transactionId }));
+    return result;
+  }
+}

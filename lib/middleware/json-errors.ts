@@ -1,0 +1,40 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { MiddlewareObj } from '@middy/core';
+import { BadInput, HttpError } from '../errors.js';
+
+/**
+ * Turns every error into an HttpError whose message is the JSON body `{"message": ...}`, for
+ * middy's http-error-handler to send. Registered after it, so its onError runs first.
+ * Nothing escapes: an unexpected error becomes a 500 with a generic message (and is logged).
+ */
+export function jsonErrors(logger: Logger): MiddlewareObj {
+  return {
+    onError: (request) => {
+      const error = toHttpError(request.error, logger);
+      request.error = Object.assign(new Error(JSON.stringify({ message: error.message })), {
+        statusCode: error.statusCode,
+        expose: true,
+        headers: { ...error.headers },
+      });
+    },
+  };
+}
+
+const JSON_PARSER = '@middy/http-json-body-parser';
+
+export function toHttpError(error: unknown, logger: Logger): HttpError {
+  if (error instanceof HttpError) return error;
+  const middyError = error as { statusCode?: number; message?: string; cause?: { package?: string; message?: string } };
+  if (middyError?.cause?.package === JSON_PARSER) {
+    if (middyError.message === 'Unsupported Media Type') {
+      return new BadInput('Content-Type must be application/json', 415);
+    }
+    const detail = middyError.cause.message ? `: ${middyError.cause.message}` : '';
+    return new BadInput(`request body must be valid JSON${detail}`);
+  }
+  if (typeof middyError?.statusCode === 'number' && middyError.statusCode < 500 && middyError.message) {
+    return new HttpError(middyError.statusCode, middyError.message);
+  }
+  logger.error('unexpected error', { error: error as Error });
+  return new HttpError(500, 'internal error');
+}

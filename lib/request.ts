@@ -1,0 +1,94 @@
+import { BadInput } from './errors.js';
+
+/** A request after normalisation: at least one of the two is non-null. */
+export interface IdentifyRequest {
+  email: string | null;
+  phoneNumber: string | null;
+}
+
+const MAX_EMAIL_LENGTH = 254;
+const MAX_PHONE_DIGITS = 20;
+const ALLOWED_FIELDS = new Set(['email', 'phoneNumber']);
+// White space and control characters have no place in an address (contract: "no white space").
+const FORBIDDEN_IN_EMAIL = /[\s\p{Cc}\p{Cf}]/u;
+const PHONE_SEPARATORS = /[ \-.()]/g;
+const PHONE_SHAPE = new RegExp(`^\\+?[0-9]{1,${MAX_PHONE_DIGITS}}$`);
+
+/** Trim, lower-case, validate. `null` means absent (missing, null or empty). */
+export function normalizeEmail(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') {
+    throw new BadInput(`email must be a string or null, not ${describeType(value)}`);
+  }
+  const email = value.trim().toLowerCase();
+  if (email === '') return null;
+  if ([...email].length > MAX_EMAIL_LENGTH) {
+    throw new BadInput(`email must be at most ${MAX_EMAIL_LENGTH} characters`);
+  }
+  if (FORBIDDEN_IN_EMAIL.test(email)) {
+    throw new BadInput('email must not contain white space or control characters');
+  }
+  const parts = email.split('@');
+  if (parts.length !== 2) {
+    throw new BadInput('email must contain exactly one "@", as in name@example.com');
+  }
+  if (parts[0] === '' || parts[1] === '') {
+    throw new BadInput('email needs a name before and a domain after the "@", as in name@example.com');
+  }
+  return email;
+}
+
+/** Accepts a string or a non-negative safe integer; strips separators; validates. `null` means absent. */
+export function normalizePhone(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  let text: string;
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value < 0) {
+      throw new BadInput('phoneNumber given as a number must be a non-negative integer; send other forms as a string');
+    }
+    if (!Number.isSafeInteger(value)) {
+      throw new BadInput('phoneNumber is too large to be sent as a JSON number without losing digits; send it as a string');
+    }
+    text = String(value);
+  } else if (typeof value === 'string') {
+    text = value;
+  } else {
+    throw new BadInput(`phoneNumber must be a string, a non-negative integer or null, not ${describeType(value)}`);
+  }
+  const phone = text.trim().replace(PHONE_SEPARATORS, '');
+  if (phone === '') return null;
+  if (!PHONE_SHAPE.test(phone)) {
+    throw new BadInput(
+      `phoneNumber must be digits with an optional leading "+" (1 to ${MAX_PHONE_DIGITS} digits; spaces, hyphens, dots and parentheses are ignored)`,
+    );
+  }
+  return phone;
+}
+
+/** Validates a parsed JSON body into a normalised request, or throws BadInput. */
+export function parseIdentifyRequest(body: unknown): IdentifyRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new BadInput(`request body must be a JSON object like {"email": "...", "phoneNumber": "..."}, not ${describeType(body)}`);
+  }
+  const unknown = Object.keys(body).filter((key) => !ALLOWED_FIELDS.has(key));
+  if (unknown.length > 0) {
+    throw new BadInput(`unknown field ${JSON.stringify(unknown[0])}: only "email" and "phoneNumber" are accepted`);
+  }
+  const fields = body as Record<string, unknown>;
+  const email = normalizeEmail(own(fields, 'email'));
+  const phoneNumber = normalizePhone(own(fields, 'phoneNumber'));
+  if (email === null && phoneNumber === null) {
+    throw new BadInput('give at least one of "email" and "phoneNumber" (non-empty)');
+  }
+  return { email, phoneNumber };
+}
+
+function own(fields: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(fields, key) ? fields[key] : undefined;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
