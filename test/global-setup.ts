@@ -1,0 +1,35 @@
+import type { TestProject } from 'vitest/node';
+import { startLocalStack } from '../infra/local-stack.js';
+import { dropDatabase } from '../infra/mysql.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: {
+      url: string;
+      invokeUrl: string;
+      dataApiUrl: string;
+      dbName: string;
+      mysqlUrl: string;
+      handlerEnv: Record<string, string>;
+    };
+  }
+}
+
+/** One local stack for all integration and end-to-end tests: free ports, a database of its own. */
+export default async function setup(project: TestProject) {
+  const mysqlUrl = process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306';
+  const dbName = `identify_test_${process.pid}`;
+  const stack = await startLocalStack({ port: 0, lambdaPort: 0, dataApiPort: 0, mysqlUrl, dbName });
+  project.provide('stack', {
+    url: stack.url,
+    invokeUrl: stack.invokeUrl,
+    dataApiUrl: stack.dataApi.url,
+    dbName,
+    mysqlUrl,
+    handlerEnv: stack.handlerEnv,
+  });
+  return async () => {
+    await stack.stop();
+    await dropDatabase(mysqlUrl, dbName);
+  };
+}

@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+// Three kinds of test, by file name:
+//   *.test.ts      pure logic, no I/O
+//   *.int.test.ts  real MariaDB through the local Data API server and the real SDK client
+//   *.e2e.test.ts  over HTTP through serverless-offline
+// The last two share one local stack (test/global-setup.ts) on free ports and a throwaway database.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{lib,functions,infra,test,bench}/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['{lib,functions,infra,test,bench}/**/*.{int,e2e}.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
