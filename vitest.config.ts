@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 // The last two share one local stack (test/global-setup.ts) on free ports and a throwaway database.
 export default defineConfig({
   test: {
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
       {
         test: {

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { postIdentify, rowsTagged, stack, uniqueDigits, uniqueTag } from '../test/support.js';
+
+// POST /identify over HTTP through serverless-offline, the same handler as on Lambda.
+
+describe('POST /identify, the examples of the task', () => {
+  it('links lorraine and mcfly through 123456', async () => {
+    const tag = uniqueTag();
+    const phone = `${uniqueDigits()}123456`;
+    const lorraine = `lorraine.${tag}@hillvalley.edu`;
+    const mcfly = `mcfly.${tag}@hillvalley.edu`;
+    const first = await postIdentify({ email: lorraine, phoneNumber: phone });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toMatch(/^application\/json/);
+    const primaryContactId = first.json.contact.primaryContactId;
+    const second = await postIdentify({ email: mcfly, phoneNumber: phone });
+    expect(second.status).toBe(200);
+    const [, secondary] = await rowsTagged(tag);
+    const expected = { contact: { primaryContactId, emails: [lorraine, mcfly], phoneNumbers: [phone], secondaryContactIds: [secondary!.id] } };
+    expect(second.json).toEqual(expected);
+    // Every variant that brings nothing new answers the same group and writes nothing.
+    for (const body of [
+      { email: null, phoneNumber: phone },
+      { email: lorraine, phoneNumber: null },
+      { email: mcfly, phoneNumber: null },
+      { email: mcfly },
+      { phoneNumber: phone },
+      { email: `  ${mcfly.toUpperCase()}  `, phoneNumber: null },
+    ]) {
+      const answer = await postIdentify(body);
+      expect(answer.status, JSON.stringify(body)).toBe(200);
+      expect(answer.json).toEqual(expected);
+    }
+    expect(await rowsTagged(tag)).toHaveLength(2);
+  });
+
+  it('merges george (919191) and biffsucks (717171) into the older primary', async () => {
+    const tag = uniqueTag();
+    const digits = uniqueDigits();
+    const george = `george.${tag}@hillvalley.edu`;
+    const biff = `biffsucks.${tag}@hillvalley.edu`;
+    const g = await postIdentify({ email: george, phoneNumber: `${digits}919191` });
+    const b = await postIdentify({ email: biff, phoneNumber: `${digits}717171` });
+    expect(g.json.contact.primaryContactId).not.toBe(b.json.contact.primaryContactId);
+    const merged = await postIdentify({ email: george, phoneNumber: `${digits}717171` });
+    expect(merged.status).toBe(200);
+    expect(merged.json).toEqual({
+      contact: {
+        primaryContactId: g.json.contact.primaryContactId,
+        emails: [george, biff],
+        phoneNumbers: [`${digits}919191`, `${digits}717171`],
+        secondaryContactIds: [b.json.contact.primaryContactId],
+      },
+    });
+    const rows = await rowsTagged(tag);
+    expect(rows.map((row) => [row.linkPrecedence, row.linkedId])).toEqual([
+      ['primary', null],
+      ['secondary', g.json.contact.primaryContactId],
+    ]);
+  });
+
+  it('takes phoneNumber as a JSON integer, the same as the string', async () => {
+    const tag = uniqueTag();
+    const number = Number(`9${uniqueDigits().slice(-9)}`);
+    const first = await postIdentify({ email: `int.${tag}@example.com`, phoneNumber: number });
+    expect(first.status).toBe(200);
+    expect(first.json.contact.phoneNumbers).toEqual([String(number)]);
+    const again = await postIdentify({ phoneNumber: String(number) });
+    expect(again.json).toEqual(first.json);
+    expect(await rowsTagged(tag)).toHaveLength(1);
+  });
+
+  it('normalises before matching and storing: trimmed, lower-cased, separators removed', async () => {
+    const tag = uniqueTag();
+    const digits = uniqueDigits().slice(-7);
+    const first = await postIdentify({ email: `  Doc.${tag}@HillValley.EDU `, phoneNumber: ` +1 (${digits.slice(0, 3)}) ${digits.slice(3, 5)}-${digits.slice(5)}.` });
+    expect(first.status).toBe(200);
+    expect(first.json.contact.emails).toEqual([`doc.${tag}@hillvalley.edu`]);
+    expect(first.json.contact.phoneNumbers).toEqual([`+1${digits}`]);
+    const rows = await rowsTagged(tag);
+    expect(rows).toEqual([expect.objectContaining({ email: `doc.${tag}@hillvalley.edu`, phoneNumber: `+1${digits}` })]);
+  });
+
+  it('answers the same handler through the Lambda invoke endpoint with an HTTP API event', async () => {
+    const tag = uniqueTag();
+    const email = `invoke.${tag}@example.com`;
+    const event = {
+      version: '2.0',
+      routeKey: 'POST /identify',
+      rawPath: '/identify',
+      rawQueryString: '',
+      headers: { 'content-type': 'application/json' },
+      requestContext: { http: { method: 'POST', path: '/identify' } },
+      body: JSON.stringify({ email }),
+      isBase64Encoded: false,
+    };
+    const response = await fetch(stack().invokeUrl, { method: 'POST', body: JSON.stringify(event) });
+    expect(response.status).toBe(200);
+    const result = (await response.json()) as { statusCode: number; body: string };
+    expect(result.statusCode).toBe(200);
+    const rows = await rowsTagged(tag);
+    expect(JSON.parse(result.body)).toEqual({
+      contact: { primaryContactId: rows[0]!.id, emails: [email], phoneNumbers: [], secondaryContactIds: [] },
+    });
+  });
+});
+
+describe('POST /identify, bad input: a 4xx with a JSON message, nothing written', () => {
+  const json = { 'content-type': 'application/json' };
+  const cases: { name: string; body: (tag: string) => string; headers?: Record<string, string>; status: number; message: RegExp }[] = [
+    { name: 'malformed JSON', body: (t) => `{"email": "a.${t}@b.c"`, status: 400, message: /valid JSON/ },
+    { name: 'empty body', body: () => '', status: 400, message: /JSON/ },
+    { name: 'a JSON array', body: (t) => JSON.stringify([{ email: `a.${t}@b.c` }]), status: 400, message: /JSON object/ },
+    // serverless-offline hands a JSON string body over unquoted, so locally this one reads as invalid JSON.
+    { name: 'a JSON string', body: (t) => JSON.stringify(`a.${t}@b.c`), status: 400, message: /JSON/ },
+    { name: 'JSON null', body: () => 'null', status: 400, message: /JSON object/ },
+    { name: 'email as a number', body: () => JSON.stringify({ email: 42 }), status: 400, message: /email/ },
+    { name: 'email as an object', body: (t) => JSON.stringify({ email: { a: t } }), status: 400, message: /email/ },
+    { name: 'phone as a boolean', body: (t) => JSON.stringify({ email: `a.${t}@b.c`, phoneNumber: true }), status: 400, message: /phoneNumber/ },
+    { name: 'phone as a negative number', body: (t) => JSON.stringify({ email: `a.${t}@b.c`, phoneNumber: -5 }), status: 400, message: /phoneNumber/ },
+    { name: 'phone as a fraction', body: (t) => JSON.stringify({ email: `a.${t}@b.c`, phoneNumber: 12.5 }), status: 400, message: /phoneNumber/ },
+    { name: 'phone beyond a safe integer', body: (t) => `{"email":"a.${t}@b.c","phoneNumber":123456789012345678901}`, status: 400, message: /phoneNumber/ },
+    { name: 'phone with letters', body: (t) => JSON.stringify({ email: `a.${t}@b.c`, phoneNumber: '12ab' }), status: 400, message: /phoneNumber/ },
+    { name: 'phone with 21 digits', body: (t) => JSON.stringify({ email: `a.${t}@b.c`, phoneNumber: '1'.repeat(21) }), status: 400, message: /phoneNumber/ },
+    { name: 'phone with a + inside', body: (t) => JSON.stringify({ email: `a.${t}@b.c`, phoneNumber: '12+34' }), status: 400, message: /phoneNumber/ },
+    { name: 'email without @', body: (t) => JSON.stringify({ email: `a.${t}.b.c` }), status: 400, message: /email/ },
+    { name: 'email with two @', body: (t) => JSON.stringify({ email: `a@${t}@b.c` }), status: 400, message: /email/ },
+    { name: 'email with white space inside', body: (t) => JSON.stringify({ email: `a ${t}@b.c` }), status: 400, message: /email/ },
+    { name: 'email over 254 characters', body: (t) => JSON.stringify({ email: `${t}${'a'.repeat(250)}@b.c` }), status: 400, message: /254/ },
+    { name: 'both absent', body: () => JSON.stringify({}), status: 400, message: /email.*phoneNumber/ },
+    { name: 'both null', body: () => JSON.stringify({ email: null, phoneNumber: null }), status: 400, message: /email.*phoneNumber/ },
+    { name: 'both empty', body: () => JSON.stringify({ email: '  ', phoneNumber: '' }), status: 400, message: /email.*phoneNumber/ },
+    { name: 'an unknown field', body: (t) => JSON.stringify({ email: `a.${t}@b.c`, name: 'doc' }), status: 400, message: /name/ },
+    { name: 'a body over 10 KB', body: (t) => JSON.stringify({ email: `a.${t}@b.c`, pad: 'x'.repeat(11_000) }), status: 413, message: /10240 bytes/ },
+    { name: 'no content type', body: (t) => JSON.stringify({ email: `a.${t}@b.c` }), headers: {}, status: 415, message: /application\/json/ },
+    { name: 'text/plain content type', body: (t) => JSON.stringify({ email: `a.${t}@b.c` }), headers: { 'content-type': 'text/plain' }, status: 415, message: /application\/json/ },
+    { name: 'form content type', body: (t) => `email=a.${t}@b.c`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, message: /application\/json/ },
+  ];
+
+  for (const testCase of cases) {
+    it(`refuses ${testCase.name}`, async () => {
+      const tag = uniqueTag();
+      const answer = await postIdentify(testCase.body(tag), testCase.headers ?? json);
+      expect(answer.status).toBe(testCase.status);
+      expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(Object.keys(answer.json)).toEqual(['message']);
+      expect(answer.json.message).toMatch(testCase.message);
+      expect(await rowsTagged(tag)).toEqual([]);
+    });
+  }
+});
