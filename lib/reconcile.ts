@@ -36,9 +36,10 @@ export type PlanKind = 'read' | 'create' | 'link' | 'merge';
 export function reconcile(rows: readonly ContactRow[], request: IdentifyRequest): Plan {
   if (rows.length === 0) return { primaryId: null, relink: [], insert: true };
 
-  // The oldest primary wins. Rows arrive oldest first, so it is the first primary; a group whose
-  // primary was soft-deleted has none, and then its oldest live row takes the place.
-  const winner = rows.find((row) => row.linkPrecedence === 'primary') ?? rows[0]!;
+  // The oldest primary wins. Each group's primary is its oldest row (an invariant), so the oldest
+  // primary is the oldest row of all; taking the oldest row also covers a group whose primary was
+  // soft-deleted, where the group's oldest live row takes its place.
+  const winner = rows[0]!;
   const relink = rows
     .filter((row) =>
       row.id === winner.id

@@ -28,8 +28,11 @@ const UNAVAILABLE_NAMES = new Set([
   'AbortError',
   'RequestTimeout',
 ]);
-// MySQL 1213 deadlock, 1205 lock wait timeout, 1020 record changed since last read (MariaDB snapshot isolation).
-const LOCK_CONFLICT = /\b(1213|1205|1020)\b|Deadlock found|Lock wait timeout|try restarting transaction/i;
+// MySQL 1213 deadlock, 1205 lock wait timeout, 1020 record changed since last read (MariaDB snapshot
+// isolation), 1467 "Failed to read auto-increment value": a deadlock as MariaDB reports it when an
+// INSERT ... SELECT is chosen as the victim while it holds the table's AUTO-INC lock
+// (innodb_autoinc_lock_mode = 1, MariaDB's default; Aurora MySQL 3 uses 2 and never sees it).
+const LOCK_CONFLICT = /\b(1213|1205|1020|1467)\b|Deadlock found|Lock wait timeout|try restarting transaction/i;
 
 /** Which kind of transient failure an error is, or undefined when retrying cannot help. */
 export function classifyTransient(error: unknown): TransientKind | undefined {

@@ -1,0 +1,59 @@
+/**
+ * One "Lambda instance" of the concurrency checker: its own process, its own handler (built at
+ * import, as on a cold start), firing its share of the requests at the given width.
+ * Protocol over IPC: receives { env } once, then { requests, width } batches; answers with results.
+ */
+import type { WorkloadRequest } from './workload.js';
+
+export interface WorkerResult {
+  index: number;
+  status: number;
+  body: any;
+  startedAt: number;
+  endedAt: number;
+}
+
+type Message = { env: Record<string, string> } | { requests: WorkloadRequest[]; width: number };
+
+let handler: ((event: unknown, context: unknown) => Promise<any>) | undefined;
+
+process.on('message', async (message: Message) => {
+  if ('env' in message) {
+    Object.assign(process.env, message.env);
+    handler = (await import('../../functions/identify.js')).handler as any;
+    process.send!({ ready: true });
+    return;
+  }
+  const results: WorkerResult[] = [];
+  const queue = [...message.requests];
+  const lanes = Array.from({ length: message.width }, async () => {
+    for (let request = queue.shift(); request; request = queue.shift()) results.push(await invoke(request));
+  });
+  await Promise.all(lanes);
+  process.send!({ results });
+});
+
+async function invoke(request: WorkloadRequest): Promise<WorkerResult> {
+  const event = {
+    version: '2.0',
+    routeKey: 'POST /identify',
+    rawPath: '/identify',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    requestContext: { http: { method: 'POST', path: '/identify' }, requestId: `req-${request.index}` },
+    body: JSON.stringify(request.body),
+    isBase64Encoded: false,
+  };
+  const deadline = Date.now() + 29_000;
+  const context = { awsRequestId: `req-${request.index}`, functionName: 'identify', getRemainingTimeInMillis: () => deadline - Date.now() };
+  const startedAt = Date.now();
+  const response = await handler!(event, context);
+  const endedAt = Date.now();
+  let body: unknown;
+  try {
+    body = JSON.parse(response.body);
+  } catch {
+    body = response.body;
+  }
+  return { index: request.index, status: response.statusCode, body, startedAt, endedAt };
+}
