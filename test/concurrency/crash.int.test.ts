@@ -1,0 +1,62 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ContactRepository } from '../../lib/contact-repository.js';
+import { RETRY } from '../../lib/container.js';
+import { DataApiExecutor } from '../../lib/data-api/executor.js';
+import { IdentifyService } from '../../lib/identify.js';
+import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from '../../infra/local-data-api/server.js';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import { rowsTagged, stack, uniqueDigits, uniqueTag } from '../support.js';
+
+// A client killed in the middle of a merge transaction leaves no partial merge: the local server
+// rolls the transaction back when it idles out (3 minutes on AWS; 300 ms here), and its locks go with it.
+const IDLE_MS = 300;
+let server: LocalDataApi;
+
+beforeAll(async () => {
+  server = await startLocalDataApi({ port: 0, mysqlUrl: stack().mysqlUrl, defaultDatabase: stack().dbName, transactionIdleMs: IDLE_MS });
+});
+afterAll(async () => server?.close());
+
+function serviceOn(url: string) {
+  const client = new RDSDataClient({ endpoint: url, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials });
+  const executor = new DataApiExecutor(client, { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database: stack().dbName });
+  return new IdentifyService({ repository: new ContactRepository(executor), retry: RETRY });
+}
+
+describe('a client killed mid-transaction', () => {
+  it('leaves either the whole merge or none of it, and releases its locks', async () => {
+    const service = serviceOn(server.url);
+    const identify = (email: string, phoneNumber: string) => service.identify({ email, phoneNumber }, { timeLeftMs: () => 20_000 });
+    const tag = uniqueTag();
+    const digits = uniqueDigits();
+    const george = await identify(`george.${tag}@example.com`, `${digits}1`);
+    await identify(`george2.${tag}@example.com`, `${digits}1`);
+    const biff = await identify(`biff.${tag}@example.com`, `${digits}2`);
+    await identify(`biff2.${tag}@example.com`, `${digits}2`);
+    const before = await rowsTagged(tag);
+
+    const child = fork(fileURLToPath(new URL('./crash-child.ts', import.meta.url)), [server.url, stack().dbName, `george.${tag}@example.com`, `${digits}2`], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const messages: unknown[] = [];
+    child.on('message', (message) => messages.push(message));
+    const signal = await new Promise((resolve) => child.once('exit', (_code, sig) => resolve(sig)));
+    expect(signal).toBe('SIGKILL');
+    expect(messages).toEqual([{ updated: 2 }]); // biff and biff2 were relinked inside the transaction
+
+    // Nothing of the uncommitted merge is visible.
+    expect(await rowsTagged(tag)).toEqual(before);
+    // After the idle limit the server rolls back, and the locks are free again: the same merge goes through.
+    await expect.poll(() => server.openTransactions(), { timeout: 5_000, interval: 50 }).toBe(0);
+    const merged = await identify(`george.${tag}@example.com`, `${digits}2`);
+    expect(merged.outcome).toBe('merged');
+    expect(merged.response.contact.primaryContactId).toBe(george.response.contact.primaryContactId);
+    const after = await rowsTagged(tag);
+    expect(after.filter((row) => row.linkPrecedence === 'primary').map((row) => row.id)).toEqual([george.response.contact.primaryContactId]);
+    expect(biff.response.contact.primaryContactId).not.toBe(george.response.contact.primaryContactId);
+  });
+});
