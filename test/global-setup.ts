@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startLocalStack } from '../infra/local-stack.js';
-import { dropDatabase } from '../infra/mysql.js';
+import { DatabaseUnreachable, dropDatabase } from '../infra/mysql.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,7 +20,14 @@ export default async function setup(project: TestProject) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const mysqlUrl = process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306';
   const dbName = `identify_test_${process.pid}`;
-  const stack = await startLocalStack({ port: 0, lambdaPort: 0, dataApiPort: 0, mysqlUrl, dbName });
+  const stack = await startLocalStack({ port: 0, lambdaPort: 0, dataApiPort: 0, mysqlUrl, dbName }).catch((error: unknown) => {
+    // One clear line, not a stack trace: the integration tests need a database.
+    if (error instanceof DatabaseUnreachable) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  });
   project.provide('stack', {
     url: stack.url,
     invokeUrl: stack.invokeUrl,
