@@ -260,6 +260,7 @@ export async function startLocalDataApi(options: LocalDataApiOptions = {}): Prom
     if (req.method === 'GET' && path === '/_local/stats') {
       return send(res, 200, { ...stats, openTransactions: transactions.size });
     }
+    if (path === '/_local/faults') return controlFaults(req, res);
     const operation = OPERATIONS.find((name) => `/${name}` === path);
     let status = 200;
     let errorName: string | undefined;
@@ -293,6 +294,16 @@ export async function startLocalDataApi(options: LocalDataApiOptions = {}): Prom
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       log(`${operation ?? path} ${status}${errorName ? ` ${errorName}` : ''} ${ms.toFixed(1)}ms`);
     }
+  }
+
+  /** Local only, for fault tests: GET shows the switches; POST {"resumingForMs": n, "unreachable": bool} sets them. */
+  async function controlFaults(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'POST') {
+      const body = parseJson(await readBody(req, 4_096));
+      if (typeof body.resumingForMs === 'number') faults.resumingUntil = Date.now() + body.resumingForMs;
+      if (typeof body.unreachable === 'boolean') faults.unreachable = body.unreachable;
+    }
+    send(res, 200, { resumingForMs: Math.max(0, faults.resumingUntil - Date.now()), unreachable: faults.unreachable });
   }
 
   const server = createServer((req, res) => void handle(req, res));
