@@ -9,6 +9,7 @@ import { createDependencies, type Dependencies } from '../lib/container.js';
 import { identifyHttp } from '../lib/http.js';
 import { bodySizeLimit } from '../lib/middleware/body-size-limit.js';
 import { jsonErrors } from '../lib/middleware/json-errors.js';
+import { rejectDuplicateKeys } from '../lib/middleware/reject-duplicate-keys.js';
 
 export const MAX_BODY_BYTES = 10 * 1024;
 
@@ -20,6 +21,7 @@ export function buildHandler(deps: Dependencies) {
     .use(jsonErrors(deps.logger))
     .use(httpHeaderNormalizer())
     .use(bodySizeLimit(MAX_BODY_BYTES))
+    .use(rejectDuplicateKeys())
     .use(httpJsonBodyParser())
     .handler((event, context) => identifyHttp(deps, event.body, context));
 }

@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { Config } from './config.js';
@@ -14,11 +16,20 @@ export interface Dependencies {
 
 export const RETRY = { maxAttempts: 12, baseDelayMs: 20, maxDelayMs: 1_000 };
 
-/** The Data API client for Lambda: keep-alive connections, bounded connect and request times. */
+/**
+ * The Data API client for Lambda: keep-alive connections (a TLS handshake per call would double
+ * the latency), bounded connect and request times, and no retries of its own: every retry goes
+ * through lib/retry.ts, which knows which calls are safe to repeat and how much time is left.
+ */
 export function createDataApiClient(config: Pick<Config, 'requestTimeoutMs'>): RDSDataClient {
   return new RDSDataClient({
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: config.requestTimeoutMs },
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: 2_000,
+      requestTimeout: config.requestTimeoutMs,
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+    },
   });
 }
 

@@ -25,6 +25,9 @@ export function normalizeEmail(value: unknown): string | null {
   if ([...email].length > MAX_EMAIL_LENGTH) {
     throw new BadInput(`email must be at most ${MAX_EMAIL_LENGTH} characters`);
   }
+  if (!email.isWellFormed()) {
+    throw new BadInput('email must be valid Unicode text (it contains a lone surrogate)');
+  }
   if (FORBIDDEN_IN_EMAIL.test(email)) {
     throw new BadInput('email must not contain white space or control characters');
   }

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import { BadInput, HttpError } from '../errors.js';
+import { redactError } from '../redact.js';
 
 /**
  * Turns every error into an HttpError whose message is the JSON body `{"message": ...}`, for
@@ -11,6 +12,9 @@ export function jsonErrors(logger: Logger): MiddlewareObj {
   return {
     onError: (request) => {
       const error = toHttpError(request.error, logger);
+      // The status only: a message may quote what the caller sent.
+      if (error.statusCode === 503) logger.warn('unavailable', { statusCode: 503, retryAfter: error.headers['Retry-After'] });
+      else if (error.statusCode < 500) logger.info('rejected', { statusCode: error.statusCode });
       request.error = Object.assign(new Error(JSON.stringify({ message: error.message })), {
         statusCode: error.statusCode,
         expose: true,
@@ -35,6 +39,6 @@ export function toHttpError(error: unknown, logger: Logger): HttpError {
   if (typeof middyError?.statusCode === 'number' && middyError.statusCode < 500 && middyError.message) {
     return new HttpError(middyError.statusCode, middyError.message);
   }
-  logger.error('unexpected error', { error: error as Error });
+  logger.error('unexpected error', { error: redactError(error) });
   return new HttpError(500, 'internal error');
 }

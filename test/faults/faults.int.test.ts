@@ -1,0 +1,182 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildHandler } from '../../functions/identify.js';
+import { ContactRepository } from '../../lib/contact-repository.js';
+import { RETRY, createDependencies } from '../../lib/container.js';
+import { DataApiExecutor } from '../../lib/data-api/executor.js';
+import { IdentifyService } from '../../lib/identify.js';
+import type { SqlExecutor } from '../../lib/sql-executor.js';
+import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from '../../infra/local-data-api/server.js';
+import { check, type FinalRow } from '../concurrency/check.js';
+import { generateWorkload } from '../concurrency/workload.js';
+import { invoke, type Handler } from '../lambda.js';
+import { rowsTagged, sql, stack, uniqueDigits, uniqueTag } from '../support.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+
+// Faults made on purpose against real MariaDB: the database cut off mid-load (a TCP proxy between
+// the local Data API server and MariaDB), Aurora resuming from pause, the writer unreachable.
+// Every answer must be a 200 with the right group or a 503 with Retry-After; never a 500.
+
+let proxy: TcpProxy;
+let server: LocalDataApi;
+let handler: Handler;
+let client: RDSDataClient;
+
+const config = () => ({
+  resourceArn: LOCAL_DEFAULTS.resourceArn,
+  secretArn: LOCAL_DEFAULTS.secretArn,
+  database: stack().dbName,
+  requestTimeoutMs: 5_000,
+});
+
+beforeAll(async () => {
+  const mysqlPort = Number(new URL(stack().mysqlUrl).port || 3306);
+  proxy = await startTcpProxy({ host: '127.0.0.1', port: mysqlPort });
+  server = await startLocalDataApi({ port: 0, mysqlUrl: `mysql://root@127.0.0.1:${proxy.port}`, defaultDatabase: stack().dbName });
+  client = new RDSDataClient({ endpoint: server.url, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials, maxAttempts: 1 });
+  handler = buildHandler(createDependencies(config(), { client, logger: new Logger({ logLevel: 'SILENT' }) })) as Handler;
+});
+
+afterAll(async () => {
+  await server?.close();
+  await proxy?.close();
+});
+
+beforeEach(() => {
+  proxy.restore();
+  server.faults.unreachable = false;
+  server.faults.resumingUntil = 0;
+});
+
+async function finalRows(tag: string, digits: string): Promise<FinalRow[]> {
+  const [rows] = await sql().query(
+    `SELECT id, email, phoneNumber, linkedId, linkPrecedence, DATE_FORMAT(createdAt, '%Y-%m-%d %H:%i:%s') AS createdAt
+       FROM Contact WHERE deletedAt IS NULL AND (email LIKE ? OR phoneNumber LIKE ?) ORDER BY id`,
+    [`%.${tag}@%`, `${digits}%`],
+  );
+  return rows as FinalRow[];
+}
+
+function expectUnavailable(answer: Awaited<ReturnType<typeof invoke>>) {
+  expect(answer.status).toBe(503);
+  expect(Number(answer.headers['Retry-After'])).toBeGreaterThan(0);
+  expect(answer.json.message).toMatch(/retry/i);
+}
+
+describe('the database cut off while requests flow', () => {
+  it('answers only 200s with right groups and 503s with Retry-After; afterwards every invariant holds', async () => {
+    const tag = uniqueTag();
+    const digits = uniqueDigits();
+    const requests = generateWorkload({ seed: 101, requests: 240, emails: 24, phones: 24, tag, digits });
+    const results: { index: number; status: number; body: any; startedAt: number; endedAt: number; retryAfter?: string }[] = [];
+    const queue = [...requests];
+    let done = 0;
+    let cut: Promise<void> | undefined;
+    const lane = async () => {
+      for (let request = queue.shift(); request; request = queue.shift()) {
+        if (done === 60 && !cut) {
+          cut = (async () => {
+            proxy.sever();
+            await new Promise((r) => setTimeout(r, 2_500));
+            proxy.restore();
+          })();
+        }
+        const startedAt = Date.now();
+        const answer = await invoke(handler, request.body, { budgetMs: 1_500 });
+        results.push({ index: request.index, status: answer.status, body: answer.json, startedAt, endedAt: Date.now(), retryAfter: answer.headers['Retry-After'] });
+        done++;
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, lane));
+    await cut;
+
+    const statuses = results.reduce<Record<number, number>>((counts, r) => ({ ...counts, [r.status]: (counts[r.status] ?? 0) + 1 }), {});
+    console.log(`cut mid-load: ${requests.length} requests, statuses ${JSON.stringify(statuses)}`);
+    expect(Object.keys(statuses).sort()).toEqual(['200', '503']);
+    for (const r of results.filter((r) => r.status === 503)) expect(Number(r.retryAfter)).toBeGreaterThan(0);
+
+    // The callers honour Retry-After: the refused requests come back once the database is back.
+    const final = [...results.filter((r) => r.status === 200)];
+    for (const r of results.filter((r) => r.status === 503)) {
+      const startedAt = Date.now();
+      const answer = await invoke(handler, requests[r.index]!.body);
+      final.push({ index: r.index, status: answer.status, body: answer.json, startedAt, endedAt: Date.now() });
+    }
+    const verdict = check(requests, final, await finalRows(tag, digits));
+    expect(verdict.violations).toEqual([]);
+    expect(server.openTransactions()).toBe(0);
+  });
+});
+
+describe('a cut in the middle of a merge transaction', () => {
+  it('leaves the whole merge or none of it', async () => {
+    const executor = new DataApiExecutor(client, config());
+    const identify = (service: IdentifyService, email: string, phoneNumber: string) =>
+      service.identify({ email, phoneNumber }, { timeLeftMs: () => 1_500 });
+    const plain = new IdentifyService({ repository: new ContactRepository(executor), retry: RETRY });
+    // The same service, but the database goes away right after the merge's UPDATE, before COMMIT.
+    const cutting = (inner: SqlExecutor): SqlExecutor => ({
+      async run(text, params) {
+        const result = await inner.run(text, params);
+        if (/^\s*UPDATE Contact/.test(text)) proxy.sever();
+        return result;
+      },
+      transaction: (work) => inner.transaction((tx) => work(cutting(tx))),
+    });
+    const cut = new IdentifyService({ repository: new ContactRepository(cutting(executor)), retry: RETRY });
+
+    const tag = uniqueTag();
+    const digits = uniqueDigits();
+    const george = await identify(plain, `george.${tag}@example.com`, `${digits}1`);
+    await identify(plain, `biff.${tag}@example.com`, `${digits}2`);
+    await identify(plain, `biff2.${tag}@example.com`, `${digits}2`);
+    const before = await rowsTagged(tag);
+
+    await expect(identify(cut, `george.${tag}@example.com`, `${digits}2`)).rejects.toMatchObject({ statusCode: 503 });
+    proxy.restore();
+    expect(await rowsTagged(tag)).toEqual(before); // none of it
+
+    const merged = await identify(plain, `george.${tag}@example.com`, `${digits}2`);
+    expect(merged.outcome).toBe('merged');
+    const after = await rowsTagged(tag);
+    expect(after.map((row) => [row.linkPrecedence, row.linkedId])).toEqual([
+      ['primary', null],
+      ['secondary', george.response.contact.primaryContactId],
+      ['secondary', george.response.contact.primaryContactId],
+    ]); // all of it
+  });
+});
+
+describe('Aurora resuming from pause (DatabaseResumingException)', () => {
+  it('waits it out within the invocation and answers 200', async () => {
+    server.faults.resumingUntil = Date.now() + 1_200;
+    const tag = uniqueTag();
+    const answer = await invoke(handler, { email: `sleepy.${tag}@example.com` }, { budgetMs: 10_000 });
+    expect(answer.status).toBe(200);
+    expect(answer.json.contact.emails).toEqual([`sleepy.${tag}@example.com`]);
+    expect(server.stats().errors.DatabaseResumingException).toBeGreaterThan(0);
+  });
+
+  it('answers 503 with a Retry-After of 15 s when the invocation runs out of time first', async () => {
+    server.faults.resumingUntil = Date.now() + 60_000;
+    const tag = uniqueTag();
+    const answer = await invoke(handler, { email: `sleepy.${tag}@example.com` }, { budgetMs: 800 });
+    expectUnavailable(answer);
+    expect(answer.headers['Retry-After']).toBe('15');
+    expect(await rowsTagged(tag)).toEqual([]);
+  });
+});
+
+describe('the writer unreachable (DatabaseUnavailableException)', () => {
+  it('answers 503 with Retry-After, writes nothing, and recovers when it is back', async () => {
+    server.faults.unreachable = true;
+    const tag = uniqueTag();
+    const answer = await invoke(handler, { email: `down.${tag}@example.com` }, { budgetMs: 800 });
+    expectUnavailable(answer);
+    server.faults.unreachable = false;
+    expect(await rowsTagged(tag)).toEqual([]);
+    const again = await invoke(handler, { email: `down.${tag}@example.com` });
+    expect(again.status).toBe(200);
+  });
+});
