@@ -1,0 +1,123 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHandler } from '../functions/identify.js';
+import { createDependencies } from '../lib/container.js';
+import { LOCAL_DEFAULTS } from '../infra/local-data-api/server.js';
+import { runMigrations } from '../infra/migrations/index.js';
+import { dropDatabase, ensureDatabase } from '../infra/mysql.js';
+import { apiEvent, lambdaContext, type Handler } from './lambda.js';
+import { dataApiClient, postIdentify, stack } from './support.js';
+import { DataApiExecutor } from '../lib/data-api/executor.js';
+import mysql from 'mysql2/promise';
+
+// Property-based fuzzing of request bodies and headers: never a 5xx, every refusal a JSON message,
+// and never a write for a refused request (the fuzz has a database of its own to count rows in).
+const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
+const database = `identify_fuzz_${process.pid}`;
+let handler: Handler;
+let pool: mysql.Pool;
+
+beforeAll(async () => {
+  await ensureDatabase(stack().mysqlUrl, database);
+  const client = dataApiClient();
+  const target = { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database };
+  await runMigrations(new DataApiExecutor(client, target));
+  handler = buildHandler(createDependencies({ ...target, requestTimeoutMs: 10_000 }, { client, logger: new Logger({ logLevel: 'SILENT' }) })) as Handler;
+  pool = mysql.createPool({ uri: stack().mysqlUrl, database, connectionLimit: 2 });
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await dropDatabase(stack().mysqlUrl, database);
+});
+
+async function rowCount(): Promise<number> {
+  const [rows] = await pool.query('SELECT COUNT(*) AS n FROM Contact');
+  return Number((rows as { n: number }[])[0]!.n);
+}
+
+const emailish = fc.oneof(
+  { weight: 4, arbitrary: fc.emailAddress() },
+  fc.string(),
+  fc.string({ unit: 'grapheme', maxLength: 300 }),
+  fc.constantFrom('', ' ', '@', 'a@', '@b', 'a@b@c', 'a b@c.d', 'A@B.C', 'a\u0000@b.c', 'a\ud800@b.c', 'x'.repeat(255) + '@b.c'),
+);
+const phoneish = fc.oneof(
+  { weight: 3, arbitrary: fc.stringMatching(/^[0-9]{1,12}$/) },
+  fc.string(),
+  fc.stringMatching(/^\+?[0-9 ().-]{0,25}$/),
+  fc.integer(),
+  fc.double(),
+  fc.bigInt().map(String),
+  fc.constantFrom(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, -0, 1e21, '+', '++1', '1'.repeat(21)),
+);
+const anyValue = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.string(), fc.array(fc.integer(), { maxLength: 3 }), fc.object({ maxDepth: 2 }));
+const fieldValue = (specific: fc.Arbitrary<unknown>) => fc.oneof({ weight: 4, arbitrary: specific }, { weight: 1, arbitrary: anyValue });
+
+const bodyObject = fc.record(
+  {
+    email: fieldValue(emailish),
+    phoneNumber: fieldValue(phoneish),
+    extra: fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'prototype', 'email ')), anyValue, { maxKeys: 2 }),
+  },
+  { requiredKeys: [] },
+).map(({ extra, ...fields }) => JSON.stringify({ ...(extra ?? {}), ...fields }));
+
+const body = fc.oneof(
+  { weight: 10, arbitrary: bodyObject },
+  { weight: 1, arbitrary: fc.json() },
+  { weight: 1, arbitrary: fc.string() },
+  { weight: 1, arbitrary: fc.nat(6_000).map((n) => '['.repeat(n) + ']'.repeat(n)) },
+  { weight: 1, arbitrary: fc.nat(3_000).map((n) => '{"email":'.repeat(n) + 'null' + '}'.repeat(n)) },
+  { weight: 1, arbitrary: fc.nat(20_000).map((n) => JSON.stringify({ email: `${'a'.repeat(n)}@b.c` })) },
+  { weight: 1, arbitrary: fc.tuple(fc.emailAddress(), fc.emailAddress()).map(([a, b]) => `{"email":"${a}","email":"${b}"}`) },
+  { weight: 1, arbitrary: fc.constant(undefined) },
+);
+const contentType = fc.oneof(
+  { weight: 8, arbitrary: fc.constant('application/json') },
+  fc.constantFrom('application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'text/plain', 'application/x-www-form-urlencoded', '', 'application/json; charset=latin1'),
+  fc.string(),
+);
+const headers = fc.record({ 'content-type': contentType, 'x-extra': fc.string() }, { requiredKeys: ['content-type'] });
+
+describe('fuzzing the handler', () => {
+  it('never answers 5xx, always explains a refusal in JSON, never writes for a refused request', async () => {
+    const statuses: Record<number, number> = {};
+    await fc.assert(
+      fc.asyncProperty(body, headers, fc.boolean(), async (text, headerValues, base64) => {
+        const event = apiEvent(base64 && text !== undefined ? Buffer.from(text).toString('base64') : text, headerValues as Record<string, string>);
+        event.isBase64Encoded = base64 && text !== undefined;
+        const before = await rowCount();
+        const result = (await handler(event, lambdaContext())) as { statusCode: number; body: string; headers: Record<string, string> };
+        statuses[result.statusCode] = (statuses[result.statusCode] ?? 0) + 1;
+        expect(result.statusCode).toBeLessThan(500);
+        if (result.statusCode >= 400) {
+          expect(result.headers['Content-Type']).toBe('application/json');
+          const parsed = JSON.parse(result.body);
+          expect(Object.keys(parsed)).toEqual(['message']);
+          expect(typeof parsed.message).toBe('string');
+          expect(await rowCount()).toBe(before);
+        } else {
+          expect(result.statusCode).toBe(200);
+          expect(JSON.parse(result.body).contact.primaryContactId).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+    console.log(`fuzz: ${RUNS} cases, seed ${SEED}, statuses ${JSON.stringify(statuses)} (replay: FUZZ_SEED=${SEED} npx vitest run test/fuzz)`);
+    expect(statuses[200]).toBeGreaterThan(0); // the fuzz reaches the database, not only the validation
+  });
+
+  it('over HTTP through serverless-offline too: never a 5xx, always JSON with a message for a 4xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(body, contentType, async (text, type) => {
+        const answer = await postIdentify(text ?? '', type ? { 'content-type': type } : {});
+        expect(answer.status).toBeLessThan(500);
+        if (answer.status >= 400) expect(typeof answer.json?.message).toBe('string');
+      }),
+      { numRuns: Math.ceil(RUNS / 4), seed: SEED },
+    );
+  });
+});
