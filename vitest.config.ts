@@ -16,6 +16,7 @@ export default defineConfig({
       DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:identify-local',
       DB_NAME: 'identify',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
     },
     projects: [
       {

@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
@@ -9,6 +10,7 @@ import { createDependencies, type Dependencies } from '../lib/container.js';
 import { identifyHttp } from '../lib/http.js';
 import { bodySizeLimit } from '../lib/middleware/body-size-limit.js';
 import { jsonErrors } from '../lib/middleware/json-errors.js';
+import { requestMetrics } from '../lib/middleware/request-metrics.js';
 import { rejectDuplicateKeys } from '../lib/middleware/reject-duplicate-keys.js';
 
 export const MAX_BODY_BYTES = 10 * 1024;
@@ -17,6 +19,8 @@ export const MAX_BODY_BYTES = 10 * 1024;
 export function buildHandler(deps: Dependencies) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     .use(injectLambdaContext(deps.logger))
+    .use(logMetrics(deps.metrics, { captureColdStartMetric: true }))
+    .use(requestMetrics(deps.metrics))
     .use(httpErrorHandler({ logger: false }))
     .use(jsonErrors(deps.logger))
     .use(httpHeaderNormalizer())

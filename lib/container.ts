@@ -1,17 +1,20 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { Config } from './config.js';
 import { ContactRepository } from './contact-repository.js';
 import { DataApiExecutor, type DataApiOperation } from './data-api/executor.js';
 import { IdentifyService } from './identify.js';
+import { countDataApiCall } from './request-scope.js';
 import type { SqlExecutor } from './sql-executor.js';
 
 /** What the handler needs, built once per container (outside the handler) and handed in. */
 export interface Dependencies {
   service: IdentifyService;
   logger: Logger;
+  metrics: Metrics;
 }
 
 export const RETRY = { maxAttempts: 12, baseDelayMs: 20, maxDelayMs: 1_000 };
@@ -35,13 +38,17 @@ export function createDataApiClient(config: Pick<Config, 'requestTimeoutMs'>): R
 
 export function createDependencies(
   config: Config,
-  options: { client?: RDSDataClient; executor?: SqlExecutor; logger?: Logger; onCall?: (op: DataApiOperation) => void } = {},
+  options: { client?: RDSDataClient; executor?: SqlExecutor; logger?: Logger; metrics?: Metrics; onCall?: (op: DataApiOperation) => void } = {},
 ): Dependencies {
   const executor =
     options.executor ??
-    new DataApiExecutor(options.client ?? createDataApiClient(config), config, options.onCall);
+    new DataApiExecutor(options.client ?? createDataApiClient(config), config, (operation) => {
+      countDataApiCall();
+      options.onCall?.(operation);
+    });
   return {
     service: new IdentifyService({ repository: new ContactRepository(executor), retry: RETRY }),
     logger: options.logger ?? new Logger({ serviceName: 'identify' }),
+    metrics: options.metrics ?? new Metrics({ namespace: 'Identify', serviceName: 'identify' }),
   };
 }

@@ -1,20 +1,34 @@
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { Dependencies } from './container.js';
 import { parseIdentifyRequest } from './request.js';
+import { requestScopeOf, runInRequestScope } from './request-scope.js';
 
 /** API Gateway stops waiting after 30 s; keep a margin for the response itself. */
 const GATEWAY_LIMIT_MS = 29_000;
 const MARGIN_MS = 500;
 
 /** POST /identify after middy parsed the body: validate, reconcile, answer. Errors are thrown as values. */
-export async function identifyHttp(deps: Dependencies, body: unknown, context: Partial<Context>): Promise<APIGatewayProxyResultV2> {
+export function identifyHttp(deps: Dependencies, body: unknown, context: Partial<Context>): Promise<APIGatewayProxyResultV2> {
+  const scope = requestScopeOf(context);
+  return runInRequestScope(scope, () => identifyInScope(deps, body, context));
+}
+
+async function identifyInScope(deps: Dependencies, body: unknown, context: Partial<Context>): Promise<APIGatewayProxyResultV2> {
+  const scope = requestScopeOf(context);
   const request = parseIdentifyRequest(body);
   const startedAt = Date.now();
   const deadline = startedAt + Math.min(GATEWAY_LIMIT_MS, context.getRemainingTimeInMillis?.() ?? GATEWAY_LIMIT_MS) - MARGIN_MS;
   const result = await deps.service.identify(request, {
     timeLeftMs: () => deadline - Date.now(),
-    onRetry: (kind, attempt) => deps.logger.info('retrying', { retryKind: kind, attempt }),
+    onRetry: (kind, attempt) => {
+      if (scope) scope.retries++;
+      deps.logger.info('retrying', { retryKind: kind, attempt });
+    },
   });
+  if (scope) {
+    scope.outcome = result.outcome;
+    scope.reconcileMs = Date.now() - startedAt;
+  }
   deps.logger.info('identified', {
     outcome: result.outcome,
     attempts: result.attempts,

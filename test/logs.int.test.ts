@@ -43,7 +43,7 @@ describe('logs', () => {
       await invoke(handler, { email: emails[0], phoneNumber: phones[1] }); // merged
       await invoke(handler, { email: emails[1] }); // read
       await invoke(handler, { email: `${emails[0]} x` }); // invalid email, quoting it would leak
-      await invoke(handler, { [emails[2]]: phones[1] }); // an unknown field named after an email
+      await invoke(handler, { [emails[2]!]: phones[1] }); // an unknown field named after an email
       await invoke(handler, `{"email":"${emails[0]}"`); // malformed JSON
       await invoke(handler, { email: emails[0], phoneNumber: `${phones[0]}x` }); // invalid phone
       server.faults.unreachable = true;

@@ -1,0 +1,76 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildHandler } from '../functions/identify.js';
+import { createDependencies } from '../lib/container.js';
+import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from '../infra/local-data-api/server.js';
+import { invoke, type Handler } from './lambda.js';
+import { stack, uniqueDigits, uniqueTag } from './support.js';
+
+// Metrics in CloudWatch embedded metric format, one document per invocation, written to stdout.
+let server: LocalDataApi;
+let handler: Handler;
+
+beforeAll(async () => {
+  server = await startLocalDataApi({ port: 0, mysqlUrl: stack().mysqlUrl, defaultDatabase: stack().dbName });
+  const client = new RDSDataClient({ endpoint: server.url, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials, maxAttempts: 1 });
+  const config = { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database: stack().dbName, requestTimeoutMs: 5_000 };
+  const disabled = process.env.POWERTOOLS_METRICS_DISABLED;
+  delete process.env.POWERTOOLS_METRICS_DISABLED;
+  const metrics = new Metrics({ namespace: 'Identify', serviceName: 'identify' });
+  process.env.POWERTOOLS_METRICS_DISABLED = disabled;
+  handler = buildHandler(createDependencies(config, { client, metrics, logger: new Logger({ logLevel: 'SILENT' }) })) as Handler;
+});
+afterAll(async () => server?.close());
+
+interface Emf {
+  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+  [key: string]: unknown;
+}
+
+async function emitted(action: () => Promise<unknown>): Promise<Emf[]> {
+  const written: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    await action();
+  } finally {
+    spy.mockRestore();
+  }
+  return written
+    .join('')
+    .split('\n')
+    .filter((line) => line.includes('"_aws"'))
+    .map((line) => JSON.parse(line) as Emf)
+    .filter((doc) => 'Requests' in doc);
+}
+
+describe('metrics', () => {
+  it('count requests by outcome, Data API calls and retries per request, and time the reconciliation', async () => {
+    const tag = uniqueTag();
+    const digits = uniqueDigits();
+    const docs = await emitted(async () => {
+      await invoke(handler, { email: `a.${tag}@x.io`, phoneNumber: `${digits}1` }); // created: read + insert
+      await invoke(handler, { email: `b.${tag}@x.io`, phoneNumber: `${digits}1` }); // linked: read + insert
+      await invoke(handler, { email: `a.${tag}@x.io` }); // read
+      await invoke(handler, { email: 'not an email' }); // rejected
+      server.faults.unreachable = true;
+      await invoke(handler, { email: `a.${tag}@x.io` }, { budgetMs: 1_500 }); // unavailable, after retries
+      server.faults.unreachable = false;
+    });
+    expect(docs.map((doc) => doc.outcome)).toEqual(['created', 'linked', 'read', 'rejected', 'unavailable']);
+    expect(docs.map((doc) => doc.DataApiCalls)).toEqual([2, 2, 1, 0, expect.any(Number)]);
+    expect(docs[4]!.Retries).toBeGreaterThan(0);
+    for (const doc of docs) {
+      const [directive] = doc._aws.CloudWatchMetrics;
+      expect(directive!.Namespace).toBe('Identify');
+      expect(directive!.Dimensions[0]).toContain('outcome');
+      expect(doc.service).toBe('identify');
+    }
+    expect(typeof docs[0]!.ReconcileLatency).toBe('number');
+    expect(docs[3]!.ReconcileLatency).toBeUndefined();
+  });
+});
