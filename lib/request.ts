@@ -1,4 +1,5 @@
 import { BadInput } from './errors.js';
+import { validate, type ValidationError } from './schema/request-validator.generated.js';
 
 /** A request after normalisation: at least one of the two is non-null. */
 export interface IdentifyRequest {
@@ -8,7 +9,6 @@ export interface IdentifyRequest {
 
 const MAX_EMAIL_LENGTH = 254;
 const MAX_PHONE_DIGITS = 20;
-const ALLOWED_FIELDS = new Set(['email', 'phoneNumber']);
 // White space and control characters have no place in an address (contract: "no white space").
 const FORBIDDEN_IN_EMAIL = /[\s\p{Cc}\p{Cf}]/u;
 const PHONE_SEPARATORS = /[ \-.()]/g;
@@ -68,15 +68,13 @@ export function normalizePhone(value: unknown): string | null {
   return phone;
 }
 
-/** Validates a parsed JSON body into a normalised request, or throws BadInput. */
+/**
+ * Validates a parsed JSON body into a normalised request, or throws BadInput. The structure
+ * (an object, known fields, their types) is checked by the validator generated from
+ * IdentifyRequestSchema, the schema openapi.yaml publishes; the values by the normalisers above.
+ */
 export function parseIdentifyRequest(body: unknown): IdentifyRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new BadInput(`request body must be a JSON object like {"email": "...", "phoneNumber": "..."}, not ${describeType(body)}`);
-  }
-  const unknown = Object.keys(body).filter((key) => !ALLOWED_FIELDS.has(key));
-  if (unknown.length > 0) {
-    throw new BadInput(`unknown field ${JSON.stringify(unknown[0])}: only "email" and "phoneNumber" are accepted`);
-  }
+  if (!validate(body)) throw new BadInput(describeSchemaError(validate.errors?.[0], body));
   const fields = body as Record<string, unknown>;
   const email = normalizeEmail(own(fields, 'email'));
   const phoneNumber = normalizePhone(own(fields, 'phoneNumber'));
@@ -84,6 +82,26 @@ export function parseIdentifyRequest(body: unknown): IdentifyRequest {
     throw new BadInput('give at least one of "email" and "phoneNumber" (non-empty)');
   }
   return { email, phoneNumber };
+}
+
+/** Words a caller can act on, for the first thing the schema refused. */
+function describeSchemaError(error: ValidationError | undefined, body: unknown): string {
+  const path = error?.instancePath ?? '';
+  if (path === '' && error?.keyword === 'additionalProperties') {
+    return `unknown field ${JSON.stringify(error.params.additionalProperty)}: only "email" and "phoneNumber" are accepted`;
+  }
+  if (path === '') {
+    return `request body must be a JSON object like {"email": "...", "phoneNumber": "..."}, not ${describeType(body)}`;
+  }
+  const fields = body as Record<string, unknown>;
+  try {
+    // The normalisers phrase every type error of their field.
+    if (path.startsWith('/email')) normalizeEmail(fields.email);
+    if (path.startsWith('/phoneNumber')) normalizePhone(fields.phoneNumber);
+  } catch (error) {
+    if (error instanceof BadInput) return error.message;
+  }
+  return `${path.slice(1)} is not valid: ${error?.message ?? 'wrong type'}`;
 }
 
 function own(fields: Record<string, unknown>, key: string): unknown {

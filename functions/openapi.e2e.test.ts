@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { buildHandler } from './identify.js';
+import { createDependencies } from '../lib/container.js';
+import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from '../infra/local-data-api/server.js';
+import { OPENAPI_PATH } from '../infra/openapi/build.js';
+import { invoke, type Handler } from '../test/lambda.js';
+import { postIdentify, stack, uniqueDigits, uniqueTag } from '../test/support.js';
+
+// Real responses, over HTTP through serverless-offline, checked against openapi.yaml: the status is
+// documented, the body matches the documented schema, and a 503 carries Retry-After.
+const document = parse(readFileSync(OPENAPI_PATH, 'utf8'));
+const ajv = new Ajv2020.default({ strict: false });
+for (const [name, schema] of Object.entries(document.components.schemas)) ajv.addSchema(schema as object, `#/components/schemas/${name}`);
+const responses = document.paths['/identify'].post.responses as Record<string, any>;
+
+function conforms(status: number, body: unknown, headers: (name: string) => string | null | undefined) {
+  const documented = responses[String(status)];
+  expect(documented, `status ${status} is documented`).toBeDefined();
+  const schema = documented.content['application/json'].schema;
+  const check = ajv.compile({ $ref: schema.$ref });
+  expect(check(body), JSON.stringify(check.errors)).toBe(true);
+  for (const [name, header] of Object.entries((documented.headers ?? {}) as Record<string, { required?: boolean }>)) {
+    if (header.required) expect(headers(name), `${name} on ${status}`).toBeTruthy();
+  }
+}
+
+describe('responses conform to openapi.yaml', () => {
+  it('for the examples of the task and every kind of refusal', async () => {
+    const tag = uniqueTag();
+    const digits = uniqueDigits();
+    const json = { 'content-type': 'application/json' };
+    const calls: [unknown, Record<string, string>][] = [
+      [{ email: `lorraine.${tag}@hillvalley.edu`, phoneNumber: `${digits}123456` }, json],
+      [{ email: `mcfly.${tag}@hillvalley.edu`, phoneNumber: Number(`${digits}123456`.slice(-12)) }, json],
+      [{ email: `george.${tag}@hillvalley.edu`, phoneNumber: `${digits}919191` }, json],
+      [{ email: `biffsucks.${tag}@hillvalley.edu`, phoneNumber: `${digits}717171` }, json],
+      [{ email: `george.${tag}@hillvalley.edu`, phoneNumber: `${digits}717171` }, json],
+      [{ email: null, phoneNumber: `${digits}919191` }, json],
+      ['{"email":', json],
+      [{ email: 'no-at-sign' }, json],
+      [{}, json],
+      [{ email: `x.${tag}@y.z`, pad: 'p'.repeat(11_000) }, json],
+      [{ email: `x.${tag}@y.z` }, { 'content-type': 'text/plain' }],
+    ];
+    const seen = new Set<number>();
+    for (const [body, headers] of calls) {
+      const answer = await postIdentify(body, headers);
+      seen.add(answer.status);
+      conforms(answer.status, answer.json, (name) => answer.headers.get(name));
+    }
+    expect([...seen].sort()).toEqual([200, 400, 413, 415]);
+  });
+
+  describe('when the database is unavailable', () => {
+    let server: LocalDataApi;
+    let handler: Handler;
+    beforeAll(async () => {
+      server = await startLocalDataApi({ port: 0, mysqlUrl: stack().mysqlUrl, defaultDatabase: stack().dbName });
+      const client = new RDSDataClient({ endpoint: server.url, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials, maxAttempts: 1 });
+      const config = { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database: stack().dbName, requestTimeoutMs: 5_000 };
+      handler = buildHandler(createDependencies(config, { client, logger: new Logger({ logLevel: 'SILENT' }) })) as Handler;
+    });
+    afterAll(async () => server?.close());
+
+    it('answers the documented 503 with Retry-After', async () => {
+      server.faults.unreachable = true;
+      const answer = await invoke(handler, { email: `down.${uniqueTag()}@example.com` }, { budgetMs: 800 });
+      expect(answer.status).toBe(503);
+      conforms(answer.status, answer.json, (name) => answer.headers[name]);
+    });
+  });
+});

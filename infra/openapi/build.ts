@@ -1,0 +1,106 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { stringify } from 'yaml';
+import { ContactResponseSchema, ErrorResponseSchema, IdentifyRequestSchema } from '../../lib/schema/identify.js';
+import { PROJECT_ROOT } from '../local-stack.js';
+
+/**
+ * `npm run openapi`: writes openapi.yaml and lib/schema/request-validator.generated.js, both from
+ * lib/schema/identify.ts. A test fails when either is out of date.
+ */
+
+const strip = ({ $id: _id, ...schema }: { $id: string } & Record<string, unknown>) => schema;
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const errorBody = (example: string) => ({ 'application/json': { schema: ref('ErrorResponse'), example: { message: example } } });
+
+export function openApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'identify',
+      version: '1.0.0',
+      summary: 'Identity reconciliation: links every contact detail of one customer into one group.',
+      description:
+        'POST /identify with an email, a phone number or both. The service finds the live contacts that share either, merges their groups under the oldest primary, records what is new, and answers with the whole group. Behaviour: CONTRACT.md.',
+    },
+    servers: [{ url: 'http://localhost:3000', description: 'npm start (serverless-offline)' }],
+    paths: {
+      '/identify': {
+        post: {
+          operationId: 'identify',
+          summary: 'Reconcile a contact and answer with its whole group',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: ref('IdentifyRequest'),
+                examples: {
+                  newCustomer: { summary: 'A new customer', value: { email: 'lorraine@hillvalley.edu', phoneNumber: '123456' } },
+                  newDetail: { summary: 'A new email on a known phone', value: { email: 'mcfly@hillvalley.edu', phoneNumber: '123456' } },
+                  merge: { summary: 'Links two groups (george on 919191, biffsucks on 717171)', value: { email: 'george@hillvalley.edu', phoneNumber: '717171' } },
+                  phoneAsNumber: { summary: 'A phone number as a JSON integer', value: { email: null, phoneNumber: 123456 } },
+                },
+              },
+            },
+          },
+          responses: {
+            '200': {
+              description: 'The whole group the request belongs to, after the request.',
+              content: {
+                'application/json': {
+                  schema: ref('ContactResponse'),
+                  examples: {
+                    linked: {
+                      summary: 'lorraine and mcfly share 123456',
+                      value: { contact: { primaryContactId: 1, emails: ['lorraine@hillvalley.edu', 'mcfly@hillvalley.edu'], phoneNumbers: ['123456'], secondaryContactIds: [23] } },
+                    },
+                    merged: {
+                      summary: 'george and biffsucks merged',
+                      value: { contact: { primaryContactId: 11, emails: ['george@hillvalley.edu', 'biffsucks@hillvalley.edu'], phoneNumbers: ['919191', '717171'], secondaryContactIds: [27] } },
+                    },
+                  },
+                },
+              },
+            },
+            '400': { description: 'Malformed JSON, a body that is not an object, wrong types, an invalid email or phone, both absent, an unknown or repeated field. Nothing was written.', content: errorBody('email must contain exactly one "@", as in name@example.com') },
+            '413': { description: 'The body is over 10,240 bytes. Nothing was written.', content: errorBody('request body must be at most 10240 bytes; this one has 11016') },
+            '415': { description: 'The Content-Type is missing or not JSON. Nothing was written.', content: errorBody('Content-Type must be application/json') },
+            '503': {
+              description: 'The database is unavailable for now (for example Aurora resuming from pause). Nothing was half-written; retry after Retry-After seconds.',
+              headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'integer', minimum: 1 } } },
+              content: errorBody('the database is unavailable right now; retry after the time in Retry-After'),
+            },
+          },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        IdentifyRequest: strip(IdentifyRequestSchema),
+        ContactResponse: strip(ContactResponseSchema),
+        ErrorResponse: strip(ErrorResponseSchema),
+      },
+    },
+  };
+}
+
+export const OPENAPI_PATH = join(PROJECT_ROOT, 'openapi.yaml');
+export const VALIDATOR_PATH = join(PROJECT_ROOT, 'lib/schema/request-validator.generated.js');
+
+export function openApiYaml(): string {
+  return `# Written by \`npm run openapi\` from lib/schema/identify.ts. Do not edit by hand.\n${stringify(openApiDocument(), { lineWidth: 0 })}`;
+}
+
+export function requestValidatorSource(): string {
+  const ajv = new Ajv2020.default({ code: { source: true, esm: true }, allErrors: false, strict: true, strictTypes: false });
+  const validate = ajv.compile(IdentifyRequestSchema);
+  return `// Written by \`npm run openapi\` from IdentifyRequestSchema in lib/schema/identify.ts. Do not edit by hand.\n// @ts-nocheck\n${standaloneCode.default(ajv, validate)}\n`;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  writeFileSync(OPENAPI_PATH, openApiYaml());
+  writeFileSync(VALIDATOR_PATH, requestValidatorSource());
+  console.log(`wrote ${OPENAPI_PATH} and ${VALIDATOR_PATH}`);
+}
