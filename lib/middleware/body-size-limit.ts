@@ -6,8 +6,10 @@ import { BadInput } from '../errors.js';
 export function bodySizeLimit(maxBytes: number): MiddlewareObj<APIGatewayProxyEventV2> {
   return {
     before: ({ event }) => {
-      const body = event.body ?? '';
-      const bytes = event.isBase64Encoded ? Buffer.byteLength(body, 'base64') : Buffer.byteLength(body, 'utf8');
+      // API Gateway always sends a string; serverless-offline hands some JSON bodies over already parsed.
+      const body: unknown = event.body ?? '';
+      const text = typeof body === 'string' ? body : JSON.stringify(body) ?? '';
+      const bytes = event.isBase64Encoded ? Buffer.byteLength(text, 'base64') : Buffer.byteLength(text, 'utf8');
       if (bytes > maxBytes) {
         throw new BadInput(`request body must be at most ${maxBytes} bytes; this one has ${bytes}`, 413);
       }
