@@ -1,11 +1,21 @@
-/** An error as the RDS Data API sends it: HTTP status, `x-amzn-ErrorType` header, `{"message"}` body. */
+/**
+ * Errors as the RDS Data API sends them: an HTTP status, the header `x-amzn-ErrorType: <name>` and a
+ * JSON body `{"message": ...}` (plus the exception's own members, e.g. StatementTimeoutException's
+ * `dbConnectionId`). The SDKs read the exception name from the header.
+ */
 export class DataApiError extends Error {
   constructor(
     override readonly name: DataApiErrorName,
     readonly status: number,
     message: string,
+    /** Members of the exception shape besides `message` (they go into the body). */
+    readonly members: Record<string, unknown> = {},
   ) {
     super(message);
+  }
+
+  body(): Record<string, unknown> {
+    return { message: this.message, ...this.members };
   }
 }
 
@@ -19,12 +29,15 @@ export type DataApiErrorName =
   | 'ForbiddenException'
   | 'AccessDeniedException'
   | 'ValidationException'
+  | 'UnsupportedResultException'
+  | 'MissingAuthenticationTokenException'
   | 'UnrecognizedClientException'
   | 'InvalidSignatureException'
   | 'UnknownOperationException'
   | 'InternalServerErrorException';
 
-const STATUS: Record<DataApiErrorName, number> = {
+/** Status codes: the `httpError` of each shape in the Smithy model; the SigV4 ones as every AWS front door sends them. */
+export const STATUS: Record<DataApiErrorName, number> = {
   BadRequestException: 400,
   DatabaseErrorException: 400,
   StatementTimeoutException: 400,
@@ -33,23 +46,47 @@ const STATUS: Record<DataApiErrorName, number> = {
   DatabaseUnavailableException: 504,
   ForbiddenException: 403,
   AccessDeniedException: 403,
+  // Not in the model; the service sends it for multi-statements and the `schema` parameter.
   ValidationException: 400,
+  UnsupportedResultException: 400,
+  MissingAuthenticationTokenException: 403,
   UnrecognizedClientException: 403,
   InvalidSignatureException: 403,
   UnknownOperationException: 404,
   InternalServerErrorException: 500,
 };
 
-export function dataApiError(name: DataApiErrorName, message: string): DataApiError {
-  return new DataApiError(name, STATUS[name], message);
+export function dataApiError(name: DataApiErrorName, message: string, members?: Record<string, unknown>): DataApiError {
+  return new DataApiError(name, STATUS[name], message, members);
 }
 
-/** A MySQL error as the Data API reports it. */
+/** A MySQL error as the Data API reports it ("Database error code: 1146. Message: Table 'x.y' doesn't exist"). */
 export function databaseError(error: { errno?: number; message: string }): DataApiError {
   const code = error.errno ? `Database error code: ${error.errno}. Message: ` : '';
   return dataApiError('DatabaseErrorException', `${code}${error.message}`);
 }
 
-export const transactionNotFound = (id: string) => dataApiError('TransactionNotFoundException', `Transaction ${id} isn't found`);
-export const transactionAborted = () =>
-  dataApiError('TransactionNotFoundException', 'Transaction has been aborted due to an error from a previous call');
+/**
+ * Why a transaction id is not (or no longer) found. AWS appends the cause to "Transaction <id> isn't found"
+ * (User Guide, data-api.troubleshooting).
+ */
+export type TransactionGone = 'unknown' | 'expired' | 'ended' | 'aborted';
+
+const CAUSE: Record<TransactionGone, string> = {
+  unknown: 'Transaction may be expired.',
+  expired: 'Transaction may be expired.',
+  ended: 'One previous call resulted in a termination of your transaction.',
+  aborted: 'Transaction has been aborted due to an error from a previous call.',
+};
+
+export function transactionNotFound(id: string, why: TransactionGone = 'unknown'): DataApiError {
+  return dataApiError('TransactionNotFoundException', `Transaction ${id} isn't found. ${CAUSE[why]}`);
+}
+
+export const transactionBusy = () => dataApiError('DatabaseErrorException', 'Transaction is still running a query');
+
+export const multiStatements = () => dataApiError('ValidationException', "Multistatements aren't supported.");
+
+export const schemaNotSupported = () => dataApiError('ValidationException', "The schema parameter isn't supported.");
+
+export const responseTooLarge = () => dataApiError('BadRequestException', 'Database response exceeded size limit');

@@ -9,7 +9,7 @@ export interface LocalCredentials {
 }
 
 /** node:crypto as the HashConstructor that @smithy/signature-v4 wants (HMAC when given a secret). */
-class NodeSha256 {
+export class NodeSha256 {
   private readonly hash: Hash | Hmac;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
     this.hash = secret ? createHmac('sha256', toBytes(secret)) : createHash('sha256');
@@ -29,28 +29,56 @@ const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/a
  * again with @smithy/signature-v4 (what the SDK itself uses) and comparing. Throws as AWS refuses.
  */
 export async function verifySignature(
-  request: { method: string; path: string; headers: IncomingHttpHeaders; body: string },
+  request: { method: string; path: string; headers: IncomingHttpHeaders; body: Uint8Array | string },
   credentials: LocalCredentials,
+  options: { maxClockSkewMs?: number; now?: number } = {},
 ): Promise<void> {
   const authorization = header(request.headers, 'authorization');
-  if (!authorization) {
-    throw dataApiError('UnrecognizedClientException', 'Missing Authentication Token: the request must be signed with SigV4');
-  }
+  if (!authorization) throw dataApiError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   const match = AUTH.exec(authorization);
-  if (!match) throw dataApiError('InvalidSignatureException', 'Authorization header requires a valid AWS4-HMAC-SHA256 Credential, SignedHeaders and Signature');
-  const [, accessKeyId, , region, service, signedHeaders, signature] = match;
+  if (!match) {
+    throw dataApiError(
+      'InvalidSignatureException',
+      `Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters of an AWS4-HMAC-SHA256 signature.`,
+    );
+  }
+  const [, accessKeyId, scopeDate, region, service, signedHeaders, signature] = match;
   if (accessKeyId !== credentials.accessKeyId) {
     throw dataApiError('UnrecognizedClientException', 'The security token included in the request is invalid.');
   }
   if (service !== 'rds-data') throw dataApiError('InvalidSignatureException', `Credential should be scoped to correct service: 'rds-data'.`);
   const amzDate = header(request.headers, 'x-amz-date');
-  if (!amzDate || !/^\d{8}T\d{6}Z$/.test(amzDate)) throw dataApiError('InvalidSignatureException', 'Missing or malformed X-Amz-Date header');
+  if (!amzDate || !/^\d{8}T\d{6}Z$/.test(amzDate)) {
+    throw dataApiError('InvalidSignatureException', `Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.`);
+  }
+  if (amzDate.slice(0, 8) !== scopeDate) {
+    throw dataApiError(
+      'InvalidSignatureException',
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate.slice(0, 8)}', from 'X-Amz-Date'.`,
+    );
+  }
+  const skew = options.maxClockSkewMs ?? 5 * 60_000;
+  const now = options.now ?? Date.now();
+  const signedAt = parseAmzDate(amzDate).getTime();
+  if (signedAt < now - skew) {
+    throw dataApiError('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier than ${toAmzDate(now - skew)} (${toAmzDate(now)} - 5 min.)`);
+  }
+  if (signedAt > now + skew) {
+    throw dataApiError('InvalidSignatureException', `Signature not yet current: ${amzDate} is still later than ${toAmzDate(now + skew)} (${toAmzDate(now)} + 5 min.)`);
+  }
 
+  const signed = signedHeaders!.split(';');
   const headers: Record<string, string> = {};
-  for (const name of signedHeaders!.split(';')) headers[name] = header(request.headers, name) ?? '';
+  for (const name of signed) headers[name] = header(request.headers, name) ?? '';
+  const bodyHash = createHash('sha256').update(request.body).digest('hex');
+  const claimedHash = header(request.headers, 'x-amz-content-sha256');
+  if (claimedHash !== undefined && claimedHash !== 'UNSIGNED-PAYLOAD' && claimedHash !== bodyHash) {
+    throw dataApiError('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+  }
   const url = new URL(request.path, 'http://localhost');
-  const signer = new SignatureV4({ credentials, region: region!, service: 'rds-data', sha256: NodeSha256 });
-  const signed = await signer.sign(
+  // Sign the same request again: exactly the headers the client signed, nothing added.
+  const signer = signerFor(credentials, region!);
+  const resigned = await signer.sign(
     {
       method: request.method,
       protocol: 'http:',
@@ -60,15 +88,30 @@ export async function verifySignature(
       headers,
       body: request.body,
     },
-    { signingDate: parseAmzDate(amzDate), signingRegion: region, signingService: 'rds-data' },
+    { signingDate: parseAmzDate(amzDate), signingRegion: region, signingService: 'rds-data', signableHeaders: new Set(signed) },
   );
-  const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? ''))?.[1];
+  const expected = /Signature=([0-9a-f]{64})/.exec(String(resigned.headers.authorization ?? ''))?.[1];
   if (expected !== signature) {
     throw dataApiError(
       'InvalidSignatureException',
-      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
     );
   }
+}
+
+const signers = new WeakMap<LocalCredentials, Map<string, SignatureV4>>();
+
+/** One signer per credentials and region: it caches its signing keys (one per day). */
+function signerFor(credentials: LocalCredentials, region: string): SignatureV4 {
+  let byRegion = signers.get(credentials);
+  if (!byRegion) signers.set(credentials, (byRegion = new Map()));
+  let signer = byRegion.get(region);
+  if (!signer) {
+    if (byRegion.size > 32) byRegion.clear();
+    signer = new SignatureV4({ credentials, region, service: 'rds-data', sha256: NodeSha256, applyChecksum: false });
+    byRegion.set(region, signer);
+  }
+  return signer;
 }
 
 function toBytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
@@ -84,4 +127,8 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
 
 function parseAmzDate(value: string): Date {
   return new Date(`${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}T${value.slice(9, 11)}:${value.slice(11, 13)}:${value.slice(13, 15)}Z`);
+}
+
+function toAmzDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }

@@ -7,6 +7,7 @@ describe('isMultiStatement', () => {
     ['a single statement with a trailing ";"', 'SELECT 1;'],
     ['a trailing ";" and white space', 'SELECT 1;  \n\t '],
     ['a trailing "--" comment', 'SELECT 1; -- done'],
+    ['a trailing "--" at the very end', 'SELECT 1; --'],
     ['a trailing "--" comment and a newline', 'SELECT 1; -- done\n'],
     ['a trailing "#" comment', 'SELECT 1; # done'],
     ['a trailing "/* */" comment', 'SELECT 1; /* done */'],
@@ -42,6 +43,7 @@ describe('isMultiStatement', () => {
     ['a quoted ";" and then a real second statement', "SELECT 'a;b'; SELECT 2"],
     ['a commented ";" and then a real second statement', 'SELECT 1 /* ; */; DELETE FROM Contact'],
     ['a backtick with a backslash (not an escape) then a second statement', 'SELECT `a\\`; SELECT 2'],
+    ['"--" without a space, which MySQL does not take for a comment', 'SELECT 1 --; DROP TABLE Contact'],
   ])('is true for %s', (_name, sql) => {
     expect(isMultiStatement(sql)).toBe(true);
   });

@@ -11,7 +11,8 @@ export function isMultiStatement(sql: string): boolean {
     if (ch === "'" || ch === '"' || ch === '`') {
       if (sawTerminator) return true;
       i = skipQuoted(sql, i, ch);
-    } else if ((ch === '-' && next === '-') || ch === '#') {
+    } else if (ch === '#' || (ch === '-' && next === '-' && (i + 2 >= sql.length || /\s/.test(sql[i + 2]!)))) {
+      // MySQL: "--" starts a comment only when white space (or the end) follows it.
       const end = sql.indexOf('\n', i);
       i = end === -1 ? sql.length : end + 1;
     } else if (ch === '/' && next === '*') {

@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import { AURORA_SQL_MODE, LOCAL_DEFAULTS, type LocalDataApiOptions } from './server.js';
+
+/** The flags and environment variables of `npm run data-api` (cli.ts). Flags win over the environment, which wins over the defaults of the local stack. */
+
+export const HELP = `Usage: npm run data-api -- [options]
+
+A local stand-in for the Amazon RDS Data API (Aurora MySQL) in front of MySQL/MariaDB.
+
+Options (environment variable in brackets):
+  --host <host>                 address to listen on [DATA_API_HOST] (default ${LOCAL_DEFAULTS.host})
+  --port <port>                 port, 0 for any free one [DATA_API_PORT] (default ${LOCAL_DEFAULTS.port})
+  --mysql-url <url>             the MySQL/MariaDB server [MYSQL_URL] (default ${LOCAL_DEFAULTS.mysqlUrl})
+  --database <name>             database for requests that name none [DB_NAME] (default ${LOCAL_DEFAULTS.database})
+  --resource-arn <arn>          the cluster ARN clients must send [DB_CLUSTER_ARN]
+                                (default ${LOCAL_DEFAULTS.resourceArn})
+  --secret-arn <arn>            the secret ARN clients must send [DB_SECRET_ARN]
+                                (default ${LOCAL_DEFAULTS.secretArn})
+  --region <region>             region shown in the hints [DATA_API_REGION] (default ${LOCAL_DEFAULTS.region})
+  --access-key-id <id>          credentials that requests must be signed with [DATA_API_ACCESS_KEY_ID]
+  --secret-access-key <key>     [DATA_API_SECRET_ACCESS_KEY] (default ${LOCAL_DEFAULTS.credentials.accessKeyId} / ${LOCAL_DEFAULTS.credentials.secretAccessKey})
+  --no-verify-signatures        accept unsigned requests, for clients that cannot sign [DATA_API_VERIFY_SIGNATURES=0]
+  --transaction-idle-ms <ms>    roll back transactions idle this long [DATA_API_TRANSACTION_IDLE_MS] (default 180000)
+  --transaction-lifetime-ms <ms> roll back transactions older than this [DATA_API_TRANSACTION_LIFETIME_MS] (default 86400000)
+  --statement-timeout-ms <ms>   cancel statements running longer, 0 for never [DATA_API_STATEMENT_TIMEOUT_MS] (default 45000)
+  --max-request-bytes <n>       [DATA_API_MAX_REQUEST_BYTES] (default 4194304)
+  --max-response-bytes <n>      [DATA_API_MAX_RESPONSE_BYTES] (default 1048576)
+  --max-formatted-records-bytes <n>  limit of formattedRecords [DATA_API_MAX_FORMATTED_RECORDS_BYTES] (default 10485760)
+  --sql-mode <mode>             sql_mode of every session, "server" for the server's own [DATA_API_SQL_MODE]
+                                (default Aurora MySQL 3's: ${AURORA_SQL_MODE})
+  --quiet                       no line per call [DATA_API_QUIET=1]
+  -h, --help                    this help
+`;
+
+export type CliOptions = LocalDataApiOptions & { quiet: boolean; region: string; help: boolean };
+
+export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'mysql-url': { type: 'string' },
+      database: { type: 'string' },
+      'resource-arn': { type: 'string' },
+      'secret-arn': { type: 'string' },
+      region: { type: 'string' },
+      'access-key-id': { type: 'string' },
+      'secret-access-key': { type: 'string' },
+      'verify-signatures': { type: 'boolean' },
+      'no-verify-signatures': { type: 'boolean' },
+      'transaction-idle-ms': { type: 'string' },
+      'transaction-lifetime-ms': { type: 'string' },
+      'statement-timeout-ms': { type: 'string' },
+      'max-request-bytes': { type: 'string' },
+      'max-response-bytes': { type: 'string' },
+      'max-formatted-records-bytes': { type: 'string' },
+      'sql-mode': { type: 'string' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const pick = (flag: string | undefined, ...names: string[]) => flag ?? names.map((name) => env[name]).find((v) => v !== undefined && v !== '');
+  const int = (name: string, raw: string | undefined): number | undefined => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of 0 or more, not "${raw}"`);
+    return n;
+  };
+  const port = int('--port', pick(values.port, 'DATA_API_PORT'));
+  if (port !== undefined && port > 65_535) throw new Error(`--port must be a port number, not ${port}`);
+  const verifyEnv = env.DATA_API_VERIFY_SIGNATURES;
+  const verifySignatures = values['no-verify-signatures'] ? false : values['verify-signatures'] ? true : verifyEnv ? !/^(0|false|no|off)$/i.test(verifyEnv) : true;
+  const accessKeyId = pick(values['access-key-id'], 'DATA_API_ACCESS_KEY_ID') ?? LOCAL_DEFAULTS.credentials.accessKeyId;
+  const secretAccessKey = pick(values['secret-access-key'], 'DATA_API_SECRET_ACCESS_KEY') ?? LOCAL_DEFAULTS.credentials.secretAccessKey;
+  const sqlMode = pick(values['sql-mode'], 'DATA_API_SQL_MODE');
+  return {
+    host: pick(values.host, 'DATA_API_HOST') ?? LOCAL_DEFAULTS.host,
+    port: port ?? LOCAL_DEFAULTS.port,
+    mysqlUrl: pick(values['mysql-url'], 'MYSQL_URL') ?? LOCAL_DEFAULTS.mysqlUrl,
+    defaultDatabase: pick(values.database, 'DB_NAME') ?? LOCAL_DEFAULTS.database,
+    resourceArn: pick(values['resource-arn'], 'DB_CLUSTER_ARN') ?? LOCAL_DEFAULTS.resourceArn,
+    secretArn: pick(values['secret-arn'], 'DB_SECRET_ARN') ?? LOCAL_DEFAULTS.secretArn,
+    credentials: { accessKeyId, secretAccessKey },
+    verifySignatures,
+    transactionIdleMs: int('--transaction-idle-ms', pick(values['transaction-idle-ms'], 'DATA_API_TRANSACTION_IDLE_MS')),
+    transactionMaxLifetimeMs: int('--transaction-lifetime-ms', pick(values['transaction-lifetime-ms'], 'DATA_API_TRANSACTION_LIFETIME_MS')),
+    statementTimeoutMs: int('--statement-timeout-ms', pick(values['statement-timeout-ms'], 'DATA_API_STATEMENT_TIMEOUT_MS')),
+    maxRequestBytes: int('--max-request-bytes', pick(values['max-request-bytes'], 'DATA_API_MAX_REQUEST_BYTES')),
+    maxResponseBytes: int('--max-response-bytes', pick(values['max-response-bytes'], 'DATA_API_MAX_RESPONSE_BYTES')),
+    maxFormattedRecordsBytes: int('--max-formatted-records-bytes', pick(values['max-formatted-records-bytes'], 'DATA_API_MAX_FORMATTED_RECORDS_BYTES')),
+    sqlMode: sqlMode === undefined ? undefined : sqlMode === 'server' ? null : sqlMode,
+    region: pick(values.region, 'DATA_API_REGION') ?? LOCAL_DEFAULTS.region,
+    quiet: Boolean(values.quiet) || env.DATA_API_QUIET === '1',
+    help: Boolean(values.help),
+  };
+}

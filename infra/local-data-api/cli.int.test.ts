@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stack } from '../../test/support.js';
+import { runConformanceCheck } from './conformance-check.js';
+
+// `npm run data-api` as a user runs it, checked from outside with the AWS SDK alone.
+
+let child: ChildProcess;
+let output = '';
+let url = '';
+const resourceArn = 'arn:aws:rds:eu-west-1:111122223333:cluster:cli-check';
+const secretArn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:cli-check';
+const credentials = { accessKeyId: 'clikey', secretAccessKey: 'clisecret' };
+
+beforeAll(async () => {
+  child = spawn(
+    'npm',
+    ['run', '--silent', 'data-api', '--', '--port', '0', '--database', stack().dbName, '--resource-arn', resourceArn],
+    {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      detached: true,
+      env: {
+        ...process.env,
+        MYSQL_URL: stack().mysqlUrl,
+        DB_SECRET_ARN: secretArn,
+        DATA_API_ACCESS_KEY_ID: credentials.accessKeyId,
+        DATA_API_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm run data-api did not start within 30 s:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /listening on\s+(http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm run data-api exited with ${code}:\n${output}`));
+    });
+  });
+});
+
+afterAll(async () => {
+  if (child?.pid && child.exitCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(-child.pid, 'SIGTERM');
+    await exited;
+  }
+});
+
+describe('npm run data-api', () => {
+  it('prints its endpoint, the ARNs and the SDK settings to use', () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(output).toContain(`resourceArn    ${resourceArn}`);
+    expect(output).toContain(`secretArn      ${secretArn}`);
+    expect(output).toContain(`AWS_ENDPOINT_URL_RDS_DATA=${url}`);
+    expect(output).toContain('AWS_ACCESS_KEY_ID=clikey AWS_SECRET_ACCESS_KEY=clisecret');
+  });
+
+  it('passes the conformance check run from outside with the AWS SDK', async () => {
+    const report = await runConformanceCheck({ endpoint: url, region: 'eu-west-1', credentials, resourceArn, secretArn });
+    expect(report.failed).toEqual([]);
+    expect(report.passed.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('logs one line per call with the operation and its duration', async () => {
+    await expect.poll(() => output, { timeout: 5_000 }).toMatch(/ExecuteStatement 200 \d+\.\d ms/);
+    expect(output).toMatch(/BeginTransaction 200 \d+\.\d ms/);
+    expect(output).toMatch(/ExecuteStatement 400 DatabaseErrorException \d+\.\d ms/);
+    expect(output).toMatch(/ExecuteStatement 403 InvalidSignatureException \d+\.\d ms/);
+  });
+});
