@@ -1,0 +1,450 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TemplateValidator, type Template } from './cfn-schema.js';
+import { readZip } from './zip.js';
+
+// The CloudFormation template as `npm run package` writes it, for dev and prod, on a machine with no
+// AWS credentials. The packaging runs in a copy of the project (node_modules linked), so that its
+// esbuild work directory never meets the one serverless-offline uses for the end-to-end tests.
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const run = promisify(execFile);
+
+type Resource = Template['Resources'][string];
+interface Packaged {
+  dir: string;
+  template: Template;
+  createTemplate: Template;
+}
+
+let workspace: string;
+let validator: TemplateValidator;
+const stages: Record<'dev' | 'prod' | 'local' | 'devMax6', Packaged> = {} as never;
+
+/** The environment of a machine with no AWS account: no keys, no profile, no config files. */
+function withoutAws(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('AWS_')));
+  return { ...clean, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
+}
+
+async function npmPackage(stage: string, ...extra: string[]): Promise<Packaged> {
+  const dir = join(workspace, `out-${stage}-${extra.length}`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  await run(npm, ['run', 'package', '--', '--stage', stage, '--package', dir, ...extra], {
+    cwd: join(workspace, 'project'),
+    env: withoutAws(process.env),
+    timeout: 60_000,
+  });
+  const read = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as Template;
+  return { dir, template: read('cloudformation-template-update-stack.json'), createTemplate: read('cloudformation-template-create-stack.json') };
+}
+
+beforeAll(async () => {
+  workspace = mkdtempSync(join(tmpdir(), 'identify-template-'));
+  const project = join(workspace, 'project');
+  for (const entry of ['serverless.yml', 'package.json', 'tsconfig.json', 'functions', 'lib', 'infra']) {
+    cpSync(join(ROOT, entry), join(project, entry), { recursive: true, filter: (source) => !/\.test\.ts$/.test(source) });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
+  validator = await TemplateValidator.load();
+  stages.dev = await npmPackage('dev');
+  stages.prod = await npmPackage('prod');
+  stages.local = await npmPackage('local');
+  stages.devMax6 = await npmPackage('dev', '--param=maxCapacity=6');
+}, 120_000);
+
+afterAll(() => {
+  if (workspace) rmSync(workspace, { recursive: true, force: true });
+});
+
+const dev = () => stages.dev.template;
+const prod = () => stages.prod.template;
+const res = (template: Template, logicalId: string): Resource => {
+  const resource = template.Resources[logicalId];
+  if (!resource) throw new Error(`the template has no ${logicalId}`);
+  return resource;
+};
+const props = (template: Template, logicalId: string) => res(template, logicalId).Properties as Record<string, any>;
+const getAtt = (logicalId: string, attribute: string) => ({ 'Fn::GetAtt': [logicalId, attribute] });
+const CLUSTER_ARN = getAtt('AuroraCluster', 'DBClusterArn');
+const SECRET_ARN = getAtt('AuroraCluster', 'MasterUserSecret.SecretArn');
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+function statementsOf(template: Template, roleId: string): Statement[] {
+  return (props(template, roleId).Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((policy) => policy.PolicyDocument.Statement);
+}
+const actions = (statement: Statement) => [statement.Action].flat();
+
+describe('npm run package', () => {
+  it('writes the templates and one zip per function, with no AWS credentials', () => {
+    for (const stage of ['dev', 'prod'] as const) {
+      const files = readdirSync(stages[stage].dir).sort();
+      expect(files).toEqual(['cloudformation-template-create-stack.json', 'cloudformation-template-update-stack.json', 'identify.zip', 'migrate.zip', 'serverless-state.json']);
+    }
+  });
+
+  it('declares exactly these resources', () => {
+    const types = Object.fromEntries(Object.entries(dev().Resources).map(([id, resource]) => [id, resource.Type]));
+    expect(types).toEqual({
+      ServerlessDeploymentBucket: 'AWS::S3::Bucket',
+      ServerlessDeploymentBucketPolicy: 'AWS::S3::BucketPolicy',
+      IdentifyLogGroup: 'AWS::Logs::LogGroup',
+      MigrateLogGroup: 'AWS::Logs::LogGroup',
+      IdentifyRole: 'AWS::IAM::Role',
+      MigrateRole: 'AWS::IAM::Role',
+      IdentifyLambdaFunction: 'AWS::Lambda::Function',
+      MigrateLambdaFunction: 'AWS::Lambda::Function',
+      HttpApi: 'AWS::ApiGatewayV2::Api',
+      HttpApiStage: 'AWS::ApiGatewayV2::Stage',
+      HttpApiIntegrationIdentify: 'AWS::ApiGatewayV2::Integration',
+      HttpApiRoutePostIdentify: 'AWS::ApiGatewayV2::Route',
+      IdentifyLambdaPermissionHttpApi: 'AWS::Lambda::Permission',
+      Vpc: 'AWS::EC2::VPC',
+      DatabaseSubnetA: 'AWS::EC2::Subnet',
+      DatabaseSubnetB: 'AWS::EC2::Subnet',
+      DatabaseSubnetGroup: 'AWS::RDS::DBSubnetGroup',
+      DatabaseSecurityGroup: 'AWS::EC2::SecurityGroup',
+      AuroraCluster: 'AWS::RDS::DBCluster',
+      AuroraWriter: 'AWS::RDS::DBInstance',
+      SchemaMigrations: 'Custom::SchemaMigrations',
+    });
+    expect(Object.keys(prod().Resources).sort()).toEqual(Object.keys(dev().Resources).sort());
+  });
+});
+
+describe('AWS CloudFormation resource schemas (@aws-cdk/aws-service-spec)', () => {
+  it('accept every resource of the dev and prod templates', () => {
+    for (const stage of ['dev', 'prod', 'devMax6'] as const) {
+      expect(validator.validate(stages[stage].template), stage).toEqual([]);
+      expect(validator.validate(stages[stage].createTemplate), `${stage} create`).toEqual([]);
+    }
+  });
+
+  it('reject what CloudFormation would reject (the check can fail)', () => {
+    const broken = structuredClone(dev());
+    const cluster = props(broken, 'AuroraCluster');
+    cluster.EnableHttpEndPoint = true;
+    cluster.StorageEncrypted = { yes: true };
+    cluster.ServerlessV2ScalingConfiguration.MaxCapacity = 'lots';
+    props(broken, 'IdentifyLambdaFunction').Environment.Variables.DB_SECRET_ARN = getAtt('AuroraCluster', 'SecretArn');
+    res(broken, 'DatabaseSubnetA').DeletionPolicy = 'Snapshot';
+    props(broken, 'HttpApiRoutePostIdentify').Target = { 'Fn::Join': ['/', ['integrations', { Ref: 'NoSuchIntegration' }]] };
+    delete props(broken, 'DatabaseSubnetB').VpcId;
+    broken.Resources.Typo = { Type: 'AWS::RDS::DBClustr', Properties: {} };
+    const paths = validator.validate(broken).map((problem) => problem.path).sort();
+    expect(paths).toEqual(
+      [
+        'Resources.AuroraCluster.Properties.EnableHttpEndPoint',
+        'Resources.AuroraCluster.Properties.StorageEncrypted',
+        'Resources.AuroraCluster.Properties.ServerlessV2ScalingConfiguration.MaxCapacity',
+        'Resources.IdentifyLambdaFunction.Properties.Environment.Variables.DB_SECRET_ARN',
+        'Resources.DatabaseSubnetA.DeletionPolicy',
+        'Resources.HttpApiRoutePostIdentify.Properties.Target.Fn::Join.1.1',
+        'Resources.DatabaseSubnetB.Properties',
+        'Resources.Typo',
+      ].sort(),
+    );
+  });
+});
+
+describe('the API', () => {
+  it('routes POST /identify to the identify function through a Lambda proxy integration', () => {
+    const route = props(dev(), 'HttpApiRoutePostIdentify');
+    expect(route.RouteKey).toBe('POST /identify');
+    expect(route.ApiId).toEqual({ Ref: 'HttpApi' });
+    expect(route.Target).toEqual({ 'Fn::Join': ['/', ['integrations', { Ref: 'HttpApiIntegrationIdentify' }]] });
+    const integration = props(dev(), 'HttpApiIntegrationIdentify');
+    expect(integration).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0', IntegrationUri: getAtt('IdentifyLambdaFunction', 'Arn') });
+    expect(integration.TimeoutInMillis).toBeLessThanOrEqual(30_000);
+    const permission = props(dev(), 'IdentifyLambdaPermissionHttpApi');
+    expect(permission).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com', FunctionName: getAtt('IdentifyLambdaFunction', 'Arn') });
+    expect(JSON.stringify(permission.SourceArn)).toContain('"Ref":"HttpApi"');
+    expect(props(dev(), 'HttpApi').ProtocolType).toBe('HTTP');
+    // The only route: nothing else is exposed.
+    const routes = Object.values(dev().Resources).filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route');
+    expect(routes).toHaveLength(1);
+  });
+});
+
+describe('the functions', () => {
+  it('run on nodejs22.x, arm64, with modest memory and a timeout under API Gateway’s 30 s', () => {
+    const identify = props(dev(), 'IdentifyLambdaFunction');
+    expect(identify).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'functions/identify.handler' });
+    expect(identify.MemorySize).toBeLessThanOrEqual(1024);
+    expect(identify.Timeout).toBeLessThan(30);
+    const migrate = props(dev(), 'MigrateLambdaFunction');
+    expect(migrate).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'functions/migrate.handler' });
+    expect(migrate.MemorySize).toBeLessThanOrEqual(512);
+    // Outside any VPC: they reach the cluster through the Data API.
+    expect(identify.VpcConfig).toBeUndefined();
+    expect(migrate.VpcConfig).toBeUndefined();
+  });
+
+  it('are bundled by esbuild, one zip each; the migration zip carries the SQL, byte for byte', () => {
+    const identify = readZip(join(stages.dev.dir, 'identify.zip'));
+    expect([...identify.keys()]).toEqual(['functions/identify.mjs']);
+    const migrate = readZip(join(stages.dev.dir, 'migrate.zip'));
+    const sqlFiles = readdirSync(join(ROOT, 'infra/migrations')).filter((file) => file.endsWith('.sql')).sort();
+    expect(sqlFiles.length).toBeGreaterThan(0);
+    expect([...migrate.keys()].sort()).toEqual(['functions/migrate.mjs', ...sqlFiles.map((file) => `infra/migrations/${file}`)].sort());
+    for (const file of sqlFiles) {
+      expect(migrate.get(`infra/migrations/${file}`)!.equals(readFileSync(join(ROOT, 'infra/migrations', file))), file).toBe(true);
+    }
+    // A bundle, not the TypeScript sources with a node_modules folder.
+    expect(identify.get('functions/identify.mjs')!.toString('utf8')).toContain('RDSDataClient');
+  });
+});
+
+describe('the bundles, unzipped and run by Node as Lambda would', () => {
+  function unzipTo(zipFile: string, dir: string): string {
+    for (const [name, data] of readZip(zipFile)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), data);
+    }
+    return dir;
+  }
+
+  async function runNode(script: string, env: Record<string, string> = {}): Promise<any> {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...withoutAws(process.env), POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'us-east-1', ...env },
+      timeout: 30_000,
+    });
+    return JSON.parse(stdout.trim().split('\n').at(-1)!);
+  }
+
+  it('the migration finds its SQL beside the bundle and runs every statement of every file, in order', async () => {
+    const dir = unzipTo(join(stages.dev.dir, 'migrate.zip'), join(workspace, 'lambda-migrate'));
+    const bundle = pathToFileURL(join(dir, 'functions/migrate.mjs')).href;
+    const result = await runNode(`
+      const m = await import(${JSON.stringify(bundle)});
+      const statements = [];
+      const sent = [];
+      const db = { run: async (sql) => { statements.push(sql); return { rows: [], affectedRows: 0 }; }, transaction: async (work) => work(db) };
+      const handler = m.buildHandler({ connect: () => db, respond: async (url, body) => { sent.push({ url, body }); } });
+      const event = { RequestType: 'Create', ResponseURL: 'https://example.invalid/response', StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/identify-dev/x',
+        RequestId: 'r1', LogicalResourceId: 'SchemaMigrations', ResourceType: 'Custom::SchemaMigrations', ServiceToken: 'arn',
+        ResourceProperties: { ServiceToken: 'arn', ClusterArn: 'arn:aws:rds:us-east-1:123456789012:cluster:c', SecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:s', Database: 'identify' } };
+      await handler(event, { getRemainingTimeInMillis: () => 300000, logStreamName: 'stream' });
+      console.log(JSON.stringify({ path: m.MIGRATIONS_PATH, statements, sent }));
+    `);
+    expect(result.path).toBe(join(dir, 'infra/migrations') + '/');
+    const { loadMigrations } = await import('../migrations/index.js');
+    expect(result.statements).toEqual(loadMigrations().flatMap((migration) => migration.statements));
+    expect(result.sent).toEqual([
+      {
+        url: 'https://example.invalid/response',
+        body: expect.objectContaining({ Status: 'SUCCESS', Data: { Database: 'identify', Migrations: loadMigrations().map((m) => m.name).join(',') } }),
+      },
+    ]);
+  });
+
+  it('identify loads with its environment and answers a bad request without touching the database', async () => {
+    const dir = unzipTo(join(stages.dev.dir, 'identify.zip'), join(workspace, 'lambda-identify'));
+    const bundle = pathToFileURL(join(dir, 'functions/identify.mjs')).href;
+    const result = await runNode(
+      `
+      const { handler } = await import(${JSON.stringify(bundle)});
+      const event = { version: '2.0', routeKey: 'POST /identify', rawPath: '/identify', rawQueryString: '', headers: { 'content-type': 'application/json' },
+        requestContext: { http: { method: 'POST', path: '/identify' }, requestId: 'r1', stage: '$default' }, body: '{not json', isBase64Encoded: false };
+      const context = { awsRequestId: 'r1', functionName: 'identify-dev-identify', functionVersion: '$LATEST', memoryLimitInMB: '512',
+        invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:identify-dev-identify', getRemainingTimeInMillis: () => 29000 };
+      const response = await handler(event, context);
+      console.log(JSON.stringify(response));
+    `,
+      {
+        DB_CLUSTER_ARN: 'arn:aws:rds:us-east-1:123456789012:cluster:c',
+        DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:s',
+        DB_NAME: 'identify',
+        // Any database call would fail here: nothing listens on this port.
+        AWS_ENDPOINT_URL_RDS_DATA: 'http://127.0.0.1:9',
+        AWS_ACCESS_KEY_ID: 'none',
+        AWS_SECRET_ACCESS_KEY: 'none',
+      },
+    );
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body).message).toEqual(expect.any(String));
+  });
+});
+
+describe('least privilege', () => {
+  it('gives each function its own role, and no framework-wide role', () => {
+    expect(props(dev(), 'IdentifyLambdaFunction').Role).toEqual(getAtt('IdentifyRole', 'Arn'));
+    expect(props(dev(), 'MigrateLambdaFunction').Role).toEqual(getAtt('MigrateRole', 'Arn'));
+    expect(dev().Resources.IamRoleLambdaExecution).toBeUndefined();
+    for (const role of ['IdentifyRole', 'MigrateRole']) {
+      expect(props(dev(), role).AssumeRolePolicyDocument.Statement).toEqual([
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]);
+      expect(props(dev(), role).ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('lets identify use the Data API on this cluster and read this cluster’s secret, and write its own logs', () => {
+    const statements = statementsOf(dev(), 'IdentifyRole');
+    expect(statements.map((s) => ({ Effect: s.Effect, Action: actions(s).sort(), Resource: s.Resource }))).toEqual([
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt('IdentifyLogGroup', 'Arn') },
+      {
+        Effect: 'Allow',
+        Action: ['rds-data:BatchExecuteStatement', 'rds-data:BeginTransaction', 'rds-data:CommitTransaction', 'rds-data:ExecuteStatement', 'rds-data:RollbackTransaction'],
+        Resource: CLUSTER_ARN,
+      },
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: SECRET_ARN },
+    ]);
+  });
+
+  it('lets the migration run single statements on this cluster and read this cluster’s secret', () => {
+    const statements = statementsOf(dev(), 'MigrateRole');
+    expect(statements.map((s) => ({ Effect: s.Effect, Action: actions(s).sort(), Resource: s.Resource }))).toEqual([
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt('MigrateLogGroup', 'Arn') },
+      { Effect: 'Allow', Action: ['rds-data:ExecuteStatement'], Resource: CLUSTER_ARN },
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: SECRET_ARN },
+    ]);
+  });
+
+  it('has no wildcard anywhere in the functions’ policies, and no Deny-less NotAction or NotResource', () => {
+    for (const stage of ['dev', 'prod'] as const) {
+      for (const role of ['IdentifyRole', 'MigrateRole']) {
+        for (const statement of statementsOf(stages[stage].template, role)) {
+          expect(Object.keys(statement).sort()).toEqual(['Action', 'Effect', 'Resource', 'Sid']);
+          for (const action of actions(statement)) expect(action, `${role} ${statement.Sid}`).not.toContain('*');
+          for (const resource of [statement.Resource].flat()) {
+            expect(typeof resource, `${role} ${statement.Sid}`).toBe('object'); // a reference, never a typed-in ARN or "*"
+            expect(JSON.stringify(resource)).not.toMatch(/"\*"|rds-data:\*|secretsmanager:\*/);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('the cluster', () => {
+  it('is Aurora MySQL 3.08 or later (Data API: 3.07+, 0 ACU: 3.08+), with the Data API on, encrypted, its password kept by RDS', () => {
+    const cluster = props(dev(), 'AuroraCluster');
+    expect(cluster.Engine).toBe('aurora-mysql');
+    const version = /^8\.0\.mysql_aurora\.3\.(\d+)\.(\d+)$/.exec(cluster.EngineVersion);
+    expect(version, cluster.EngineVersion).not.toBeNull();
+    expect(Number(version![1])).toBeGreaterThanOrEqual(8);
+    expect(cluster.EnableHttpEndpoint).toBe(true);
+    expect(cluster.StorageEncrypted).toBe(true);
+    expect(cluster.ManageMasterUserPassword).toBe(true);
+    expect(cluster.MasterUserPassword).toBeUndefined();
+    expect(cluster.DatabaseName).toBe('identify');
+    expect(cluster.EngineMode ?? 'provisioned').toBe('provisioned');
+    const writer = props(dev(), 'AuroraWriter');
+    expect(writer).toMatchObject({ Engine: 'aurora-mysql', DBInstanceClass: 'db.serverless', DBClusterIdentifier: { Ref: 'AuroraCluster' }, PubliclyAccessible: false });
+  });
+
+  it('scales from 0 ACU (auto-pause) to a configurable maximum', () => {
+    expect(props(dev(), 'AuroraCluster').ServerlessV2ScalingConfiguration).toEqual({ MinCapacity: 0, MaxCapacity: 2, SecondsUntilAutoPause: 300 });
+    expect(props(stages.devMax6.template, 'AuroraCluster').ServerlessV2ScalingConfiguration).toEqual({ MinCapacity: 0, MaxCapacity: '6', SecondsUntilAutoPause: 300 });
+  });
+
+  it('lives in two private subnets in two zones, behind a security group open to nothing', () => {
+    const a = props(dev(), 'DatabaseSubnetA');
+    const b = props(dev(), 'DatabaseSubnetB');
+    expect(a.AvailabilityZone).toEqual({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] });
+    expect(b.AvailabilityZone).toEqual({ 'Fn::Select': [1, { 'Fn::GetAZs': '' }] });
+    for (const subnet of [a, b]) expect(subnet).toMatchObject({ VpcId: { Ref: 'Vpc' }, MapPublicIpOnLaunch: false });
+    expect(props(dev(), 'DatabaseSubnetGroup').SubnetIds).toEqual([{ Ref: 'DatabaseSubnetA' }, { Ref: 'DatabaseSubnetB' }]);
+    const cluster = props(dev(), 'AuroraCluster');
+    expect(cluster.DBSubnetGroupName).toEqual({ Ref: 'DatabaseSubnetGroup' });
+    expect(cluster.VpcSecurityGroupIds).toEqual([{ Ref: 'DatabaseSecurityGroup' }]);
+    const group = props(dev(), 'DatabaseSecurityGroup');
+    expect(group.SecurityGroupIngress).toBeUndefined();
+    expect(group.SecurityGroupEgress).toEqual([{ IpProtocol: 'icmp', FromPort: 252, ToPort: 86, CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' }]);
+    const routed = Object.values(dev().Resources).filter((resource) =>
+      /^AWS::EC2::(InternetGateway|NatGateway|EIP|Route|VPCGatewayAttachment|SecurityGroupIngress)$/.test(resource.Type),
+    );
+    expect(routed).toEqual([]);
+  });
+});
+
+describe('wiring', () => {
+  it('hands identify the cluster ARN, its secret ARN and the database name by reference', () => {
+    const variables = props(dev(), 'IdentifyLambdaFunction').Environment.Variables;
+    expect(variables.DB_CLUSTER_ARN).toEqual(CLUSTER_ARN);
+    expect(variables.DB_SECRET_ARN).toEqual(SECRET_ARN);
+    // The database the migration reports: identify starts only once its table exists.
+    expect(variables.DB_NAME).toEqual(getAtt('SchemaMigrations', 'Database'));
+  });
+
+  it('runs the migrations as a custom resource once the writer exists, again when the SQL changes', () => {
+    const migrations = res(dev(), 'SchemaMigrations');
+    expect(migrations.Type).toMatch(/^Custom::/);
+    expect([migrations.DependsOn].flat()).toContain('AuroraWriter');
+    const properties = migrations.Properties as Record<string, unknown>;
+    expect(properties.ServiceToken).toEqual(getAtt('MigrateLambdaFunction', 'Arn'));
+    expect(properties.ClusterArn).toEqual(CLUSTER_ARN);
+    expect(properties.SecretArn).toEqual(SECRET_ARN);
+    expect(properties.Database).toBe(props(dev(), 'AuroraCluster').DatabaseName);
+    const migrateTimeout = props(dev(), 'MigrateLambdaFunction').Timeout as number;
+    expect(properties.ServiceTimeout as number).toBeGreaterThan(migrateTimeout);
+    const hash = createHash('sha256');
+    for (const file of readdirSync(join(ROOT, 'infra/migrations')).filter((name) => /^\d+_.*\.sql$/.test(name)).sort()) {
+      hash.update(file).update('\0').update(readFileSync(join(ROOT, 'infra/migrations', file))).update('\0');
+    }
+    expect(properties.MigrationsHash).toBe(hash.digest('hex'));
+  });
+
+  it('keeps the local stage on the environment, referencing no AWS resource', () => {
+    const variables = props(stages.local.template, 'IdentifyLambdaFunction').Environment.Variables;
+    expect(variables.DB_CLUSTER_ARN).toBe('arn:aws:rds:us-east-1:123456789012:cluster:identify-local');
+    expect(variables.DB_SECRET_ARN).toBe('arn:aws:secretsmanager:us-east-1:123456789012:secret:identify-local');
+    expect(variables.DB_NAME).toBe('identify');
+  });
+
+  it('gives every log group a retention', () => {
+    for (const stage of ['dev', 'prod'] as const) {
+      const groups = Object.values(stages[stage].template.Resources).filter((resource) => resource.Type === 'AWS::Logs::LogGroup');
+      expect(groups).toHaveLength(2);
+      for (const group of groups) expect((group.Properties as { RetentionInDays?: number }).RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('stages', () => {
+  it('dev can be deleted outright and pauses at 0 ACU', () => {
+    const cluster = res(dev(), 'AuroraCluster');
+    expect(cluster.DeletionPolicy).toBe('Delete');
+    expect(cluster.UpdateReplacePolicy).toBe('Delete');
+    expect(props(dev(), 'AuroraCluster').DeletionProtection).toBe(false);
+    expect(props(dev(), 'AuroraCluster').ServerlessV2ScalingConfiguration.MinCapacity).toBe(0);
+    expect(res(dev(), 'IdentifyLogGroup').DeletionPolicy).toBe('Delete');
+    expect(props(dev(), 'IdentifyLogGroup').RetentionInDays).toBe(14);
+    expect(props(dev(), 'HttpApiStage').DefaultRouteSettings).toEqual({ DetailedMetricsEnabled: false });
+  });
+
+  it('prod is protected from deletion, snapshots on delete, keeps its logs and throttles the API', () => {
+    const cluster = res(prod(), 'AuroraCluster');
+    expect(cluster.DeletionPolicy).toBe('Snapshot');
+    expect(cluster.UpdateReplacePolicy).toBe('Snapshot');
+    expect(props(prod(), 'AuroraCluster').DeletionProtection).toBe(true);
+    expect(props(prod(), 'AuroraCluster').BackupRetentionPeriod).toBeGreaterThan(props(dev(), 'AuroraCluster').BackupRetentionPeriod);
+    for (const group of ['IdentifyLogGroup', 'MigrateLogGroup']) {
+      expect(res(prod(), group).DeletionPolicy).toBe('Retain');
+      expect(res(prod(), group).UpdateReplacePolicy).toBe('Retain');
+      expect(props(prod(), group).RetentionInDays).toBe(90);
+    }
+    const settings = props(prod(), 'HttpApiStage').DefaultRouteSettings;
+    expect(settings.ThrottlingBurstLimit).toBeGreaterThan(0);
+    expect(settings.ThrottlingRateLimit).toBeGreaterThan(0);
+    // Half an ACU kept warm; no auto-pause setting where the writer never pauses.
+    expect(props(prod(), 'AuroraCluster').ServerlessV2ScalingConfiguration).toEqual({ MinCapacity: 0.5, MaxCapacity: 8, SecondsUntilAutoPause: { Ref: 'AWS::NoValue' } });
+  });
+
+  it('is named per stage', () => {
+    expect(props(dev(), 'IdentifyLambdaFunction').FunctionName).toBe('identify-dev-identify');
+    expect(props(prod(), 'IdentifyLambdaFunction').FunctionName).toBe('identify-prod-identify');
+  });
+});
