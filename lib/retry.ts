@@ -64,6 +64,8 @@ export interface RetryOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+const RESUMING_POLL_MS = 1_000;
+
 export const RETRY_AFTER_SECONDS: Record<TransientKind, number> = { conflict: 1, resuming: 15, unavailable: 5 };
 
 export async function retrying<T>(work: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
@@ -75,9 +77,7 @@ export async function retrying<T>(work: (attempt: number) => Promise<T>, options
     } catch (error) {
       const kind = classifyTransient(error);
       if (!kind) throw error;
-      // A conflict means the data moved on; the first re-read needs no wait.
-      const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-      const delay = kind === 'conflict' && attempt === 1 ? 0 : Math.floor(random() * ceiling);
+      const delay = backoff(kind, attempt, options, random);
       if (attempt >= options.maxAttempts || options.timeLeftMs() <= delay) {
         throw new Unavailable(unavailableMessage(kind), RETRY_AFTER_SECONDS[kind]);
       }
@@ -85,6 +85,16 @@ export async function retrying<T>(work: (attempt: number) => Promise<T>, options
       if (delay > 0) await sleep(delay);
     }
   }
+}
+
+function backoff(kind: TransientKind, attempt: number, options: RetryOptions, random: () => number): number {
+  // Aurora waking from 0 ACU takes about 15 s: knock every 1 to 2 s, so that the attempts
+  // (12 by default) outlast a resume within the invocation's time.
+  if (kind === 'resuming') return RESUMING_POLL_MS + Math.floor(random() * RESUMING_POLL_MS);
+  // A conflict means the data moved on; the first re-read needs no wait.
+  if (kind === 'conflict' && attempt === 1) return 0;
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+  return Math.floor(random() * ceiling);
 }
 
 function unavailableMessage(kind: TransientKind): string {

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
-import { BadInput, HttpError } from '../errors.js';
+import { BadInput, HttpError, Unavailable } from '../errors.js';
 import { redactError } from '../redact.js';
 
 /**
@@ -35,6 +35,10 @@ export function toHttpError(error: unknown, logger: Logger): HttpError {
     }
     const detail = middyError.cause.message ? `: ${middyError.cause.message}` : '';
     return new BadInput(`request body must be valid JSON${detail}`);
+  }
+  // middy's last-resort timeout, just before Lambda would kill the invocation: the database was too slow.
+  if ((error as Error)?.name === 'TimeoutError') {
+    return new Unavailable('the database did not answer in time; retry after the time in Retry-After');
   }
   if (typeof middyError?.statusCode === 'number' && middyError.statusCode < 500 && middyError.message) {
     return new HttpError(middyError.statusCode, middyError.message);

@@ -1,0 +1,271 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import { build } from 'esbuild';
+import mysql from 'mysql2/promise';
+import { parse } from 'yaml';
+import { createDependencies } from '../lib/container.js';
+import type { SqlExecutor } from '../lib/sql-executor.js';
+import { LOCAL_DEFAULTS } from '../infra/local-data-api/server.js';
+import { PROJECT_ROOT, startLocalStack, type LocalStack } from '../infra/local-stack.js';
+import { DatabaseUnreachable } from '../infra/mysql.js';
+import { apiEvent, lambdaContext, type Handler } from '../test/lambda.js';
+import { MysqlExecutor } from './mysql-executor.js';
+import { renderChart } from './chart.js';
+import { KINDS, Workload, seedCustomers, type BenchRequest, type Kind } from './workload.js';
+
+/**
+ * `npm run bench`: the same seeded workload through three paths, side by side in one run:
+ *   (a) HTTP through serverless-offline, the handler and the local Data API server;
+ *   (b) the handler called in-process, with the local Data API server;
+ *   (c) the same handler and reconciliation code on a direct mysql2 adapter (the floor).
+ * Then Data API calls and SQL statements per kind of request (counted by the local server), and the
+ * cold start of the bundled function. Prints a table; writes JSON and an SVG chart to bench/results/.
+ */
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '1' },
+    concurrency: { type: 'string', default: '1,8,32' },
+    paths: { type: 'string', default: 'a,b,c' },
+    seed: { type: 'string', default: '42' },
+    customers: { type: 'string', default: '5000' },
+    out: { type: 'string', default: join(PROJECT_ROOT, 'bench/results') },
+  },
+});
+const DURATION_MS = Number(flags.duration) * 1000;
+const WARMUP_MS = Number(flags.warmup) * 1000;
+const LEVELS = flags.concurrency.split(',').map(Number);
+const PATHS = flags.paths.split(',') as PathName[];
+const SEED = Number(flags.seed);
+const CUSTOMERS = Number(flags.customers);
+const DB_NAME = 'identify_bench';
+
+type PathName = 'a' | 'b' | 'c';
+const PATH_LABEL: Record<PathName, string> = {
+  a: '(a) HTTP, serverless-offline, Data API',
+  b: '(b) in-process handler, Data API',
+  c: '(c) in-process handler, direct mysql2',
+};
+
+interface CellResult {
+  path: PathName;
+  concurrency: number;
+  requests: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+const progress = (text: string) => process.stderr.write(`\r\x1b[2K${text}`);
+
+// functions/identify.ts builds its Lambda container when imported (as on a cold start); the bench
+// builds its own handlers with buildHandler, so the environment only has to be complete, not used.
+process.env.DB_CLUSTER_ARN ??= LOCAL_DEFAULTS.resourceArn;
+process.env.DB_SECRET_ARN ??= LOCAL_DEFAULTS.secretArn;
+process.env.DB_NAME ??= DB_NAME;
+process.env.AWS_REGION ??= LOCAL_DEFAULTS.region;
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+const { buildHandler } = await import('../functions/identify.js');
+
+async function main() {
+  const stack = await startLocalStack({ port: 0, lambdaPort: 0, dataApiPort: 0, dbName: DB_NAME, offline: PATHS.includes('a') });
+  const pool = mysql.createPool({ uri: stack.mysqlUrl, database: DB_NAME, connectionLimit: 4 });
+  const direct = MysqlExecutor.create(stack.mysqlUrl, DB_NAME);
+  try {
+    const senders = makeSenders(stack, direct);
+    const cells: CellResult[] = [];
+    for (const concurrency of LEVELS) {
+      for (const path of PATHS) {
+        await resetDatabase(pool);
+        cells.push(await runCell(path, concurrency, senders[path]));
+      }
+    }
+    progress('counting calls per kind of request…');
+    const perKind = await countPerKind(pool, stack, senders, direct);
+    progress('measuring the cold start…');
+    const coldStart = await measureColdStart(stack);
+    progress('');
+    const report = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      settings: { durationS: DURATION_MS / 1000, warmupS: WARMUP_MS / 1000, seed: SEED, customers: CUSTOMERS, mix: '60% repeat / 20% new customer / 15% new detail / 5% merge' },
+      throughput: cells,
+      perKind,
+      coldStart,
+    };
+    printReport(report);
+    mkdirSync(flags.out, { recursive: true });
+    const stamp = report.date.replace(/[:.]/g, '-');
+    writeFileSync(join(flags.out, `${stamp}.json`), JSON.stringify(report, null, 2));
+    writeFileSync(join(flags.out, 'latest.json'), JSON.stringify(report, null, 2));
+    writeFileSync(join(flags.out, 'latest.svg'), renderChart(cells, PATH_LABEL));
+    console.log(`\nwrote ${join(flags.out, 'latest.json')} and latest.svg (and ${stamp}.json)`);
+  } finally {
+    await direct.close();
+    await pool.end();
+    await stack.stop();
+  }
+}
+
+type Sender = (request: BenchRequest) => Promise<number>;
+
+function makeSenders(stack: LocalStack, direct: SqlExecutor): Record<PathName, Sender> {
+  const config = { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database: DB_NAME, requestTimeoutMs: 20_000 };
+  const quiet = { logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'Bench' }) };
+  const client = new RDSDataClient({ endpoint: stack.dataApi.url, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials, maxAttempts: 1 });
+  const inProcess = buildHandler(createDependencies(config, { client, ...quiet })) as Handler;
+  const onMysql = buildHandler(createDependencies(config, { executor: direct, ...quiet })) as Handler;
+  const viaHandler = (handler: Handler): Sender => async (request) =>
+    ((await handler(apiEvent(JSON.stringify(request.body)), lambdaContext())) as { statusCode: number }).statusCode;
+  return {
+    a: async (request) => {
+      const response = await fetch(`${stack.url}/identify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request.body) });
+      await response.arrayBuffer();
+      return response.status;
+    },
+    b: viaHandler(inProcess),
+    c: viaHandler(onMysql),
+  };
+}
+
+async function resetDatabase(pool: mysql.Pool): Promise<void> {
+  await pool.query('TRUNCATE TABLE Contact');
+  const customers = seedCustomers(CUSTOMERS);
+  for (let i = 0; i < customers.length; i += 1000) {
+    const chunk = customers.slice(i, i + 1000).map((c) => [c.email, c.phone, 'primary']);
+    await pool.query('INSERT INTO Contact (email, phoneNumber, linkPrecedence) VALUES ?', [chunk]);
+  }
+}
+
+async function runCell(path: PathName, concurrency: number, send: Sender): Promise<CellResult> {
+  const workload = new Workload(SEED, `${path}${concurrency}`, seedCustomers(CUSTOMERS));
+  const latencies: number[] = [];
+  let errors = 0;
+  const warmupEnds = Date.now() + WARMUP_MS;
+  const ends = warmupEnds + DURATION_MS;
+  const ticker = setInterval(() => {
+    const left = Math.max(0, (ends - Date.now()) / 1000).toFixed(0);
+    progress(`${PATH_LABEL[path]} at concurrency ${concurrency}: ${latencies.length} requests, ${left} s left`);
+  }, 250);
+  const lane = async () => {
+    while (Date.now() < ends) {
+      const request = workload.next();
+      const started = performance.now();
+      const status = await send(request).catch(() => 0);
+      const elapsed = performance.now() - started;
+      if (Date.now() < warmupEnds) continue;
+      latencies.push(elapsed);
+      if (status !== 200) errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  clearInterval(ticker);
+  latencies.sort((x, y) => x - y);
+  const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  return { path, concurrency, requests: latencies.length, errors, rps: round(latencies.length / (DURATION_MS / 1000)), p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+/** Data API calls and SQL statements per request of each kind, counted where they happen. */
+async function countPerKind(pool: mysql.Pool, stack: LocalStack, senders: Record<PathName, Sender>, direct: MysqlExecutor) {
+  const PER_KIND = 40;
+  const rows: Record<string, { dataApiCalls: number; callsByOperation: Record<string, number>; statementsViaDataApi: number; statementsDirect: number }> = {};
+  for (const kind of KINDS) {
+    await resetDatabase(pool);
+    const workload = new Workload(SEED + 1, `k${kind}`, seedCustomers(CUSTOMERS));
+    const requests = Array.from({ length: PER_KIND }, () => workload.next(kind as Kind));
+    stack.dataApi.resetStats();
+    for (const request of requests) await senders.b(request);
+    const stats = stack.dataApi.stats();
+    await resetDatabase(pool);
+    const before = direct.statementCount;
+    for (const request of requests) await senders.c(request);
+    const calls = Object.values(stats.calls).reduce((sum, n) => sum + n, 0);
+    rows[kind] = {
+      dataApiCalls: round(calls / PER_KIND),
+      callsByOperation: Object.fromEntries(Object.entries(stats.calls).map(([op, n]) => [op, round(n / PER_KIND)])),
+      statementsViaDataApi: round(stats.statements / PER_KIND),
+      statementsDirect: round((direct.statementCount - before) / PER_KIND),
+    };
+  }
+  return rows;
+}
+
+/** Bundles the function as serverless.yml does, then loads it and answers one request in fresh processes. */
+async function measureColdStart(stack: LocalStack) {
+  const esbuildOptions = parse(readFileSync(join(PROJECT_ROOT, 'serverless.yml'), 'utf8')).custom.esbuild;
+  const outfile = join(PROJECT_ROOT, 'bench/.build/identify.mjs');
+  await build({
+    entryPoints: [join(PROJECT_ROOT, 'functions/identify.ts')],
+    bundle: true,
+    minify: esbuildOptions.minify,
+    platform: 'node',
+    target: esbuildOptions.target,
+    format: 'esm',
+    banner: esbuildOptions.banner,
+    outfile,
+    logLevel: 'silent',
+  });
+  const bundleBytes = statSync(outfile).size;
+  // One after another, each in a fresh process (the Data API server in this process keeps serving meanwhile).
+  const runs: { loadMs: number; firstAnswerMs: number; status: number; wallMs: number }[] = [];
+  for (let i = 0; i < 7; i++) {
+    const started = performance.now();
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bench/cold-start.mjs'), outfile, `cold${i}.${Date.now()}@bench.example`], {
+      env: { ...process.env, ...stack.handlerEnv, DB_NAME, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    await new Promise((resolve) => child.once('exit', resolve));
+    const timings = JSON.parse(stdout.trim().split('\n').pop() || '{}') as { loadMs: number; firstAnswerMs: number; status: number };
+    runs.push({ ...timings, wallMs: performance.now() - started });
+  }
+  const median = (values: number[]) => round([...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!);
+  return {
+    bundleBytes,
+    bundleKB: round(bundleBytes / 1024),
+    runs: runs.length,
+    statuses: [...new Set(runs.map((run) => run.status))],
+    medianLoadMs: median(runs.map((run) => run.loadMs)),
+    medianLoadAndFirstAnswerMs: median(runs.map((run) => run.firstAnswerMs)),
+    medianProcessWallMs: median(runs.map((run) => run.wallMs)),
+  };
+}
+
+function printReport(report: any) {
+  const cells = report.throughput as CellResult[];
+  console.log(`identify benchmark, ${report.date}, ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}`);
+  console.log(`workload: ${report.settings.mix}, seed ${report.settings.seed}, ${report.settings.customers} customers to start, ${report.settings.durationS} s per cell after ${report.settings.warmupS} s warm-up\n`);
+  console.log('| path | concurrency | req/s | p50 ms | p95 ms | p99 ms | errors |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const cell of cells) console.log(`| ${PATH_LABEL[cell.path]} | ${cell.concurrency} | ${cell.rps} | ${cell.p50} | ${cell.p95} | ${cell.p99} | ${cell.errors} |`);
+  const top = Math.max(...LEVELS);
+  const b = cells.find((c) => c.path === 'b' && c.concurrency === top);
+  const c = cells.find((c) => c.path === 'c' && c.concurrency === top);
+  if (b && c) console.log(`\n(b) / (c) throughput at concurrency ${top}: ${Math.round((b.rps / c.rps) * 100)}% (target ≥ 60%)`);
+  console.log('\n| kind of request | Data API calls | by operation | SQL statements via Data API | SQL statements direct |');
+  console.log('| --- | ---: | --- | ---: | ---: |');
+  for (const [kind, row] of Object.entries(report.perKind as Record<string, any>)) {
+    const ops = Object.entries(row.callsByOperation).map(([op, n]) => `${op} ${n}`).join(', ');
+    console.log(`| ${kind} | ${row.dataApiCalls} | ${ops} | ${row.statementsViaDataApi} | ${row.statementsDirect} |`);
+  }
+  const cold = report.coldStart;
+  console.log(`\ncold start: bundle ${cold.bundleKB} KB minified; in a fresh Node process, load ${cold.medianLoadMs} ms, load + first answer ${cold.medianLoadAndFirstAnswerMs} ms, whole process ${cold.medianProcessWallMs} ms (median of ${cold.runs}; statuses ${cold.statuses.join(',')})`);
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+main().catch((error: unknown) => {
+  progress('');
+  console.error(error instanceof DatabaseUnreachable ? error.message : `benchmark failed: ${(error as Error).stack ?? error}`);
+  process.exit(1);
+});
