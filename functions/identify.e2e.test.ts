@@ -159,3 +159,21 @@ describe('POST /identify, bad input: a 4xx with a JSON message, nothing written'
     });
   }
 });
+
+describe('wrong methods and paths: a JSON 404 or 405, as API Gateway answers on AWS', () => {
+  for (const method of ['GET', 'PUT', 'DELETE', 'PATCH']) {
+    it(`${method} /identify is 405 with Allow: POST`, async () => {
+      const response = await fetch(`${stack().url}/identify`, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBe('POST');
+      expect(await response.json()).toEqual({ message: expect.stringMatching(/POST/) });
+    });
+  }
+  for (const path of ['/', '/identity', '/identify/extra', '/a/b/c']) {
+    it(`POST ${path} is 404`, async () => {
+      const response = await fetch(`${stack().url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"a@b.c"}' });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ message: expect.stringMatching(/POST \/identify/) });
+    });
+  }
+});

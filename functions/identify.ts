@@ -12,6 +12,7 @@ import { bodySizeLimit } from '../lib/middleware/body-size-limit.js';
 import { jsonErrors } from '../lib/middleware/json-errors.js';
 import { requestMetrics } from '../lib/middleware/request-metrics.js';
 import { rejectDuplicateKeys } from '../lib/middleware/reject-duplicate-keys.js';
+import { routeGuard } from '../lib/middleware/route-guard.js';
 
 export const MAX_BODY_BYTES = 10 * 1024;
 
@@ -23,6 +24,7 @@ export function buildHandler(deps: Dependencies) {
     .use(requestMetrics(deps.metrics))
     .use(httpErrorHandler({ logger: false }))
     .use(jsonErrors(deps.logger))
+    .use(routeGuard('POST', '/identify'))
     .use(httpHeaderNormalizer())
     .use(bodySizeLimit(MAX_BODY_BYTES))
     .use(rejectDuplicateKeys())
