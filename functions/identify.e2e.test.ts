@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { apiEvent } from '../test/lambda.js';
 import { postIdentify, rowsTagged, stack, uniqueDigits, uniqueTag } from '../test/support.js';
 
 // POST /identify over HTTP through serverless-offline, the same handler as on Lambda.
@@ -84,16 +85,7 @@ describe('POST /identify, the examples of the task', () => {
   it('answers the same handler through the Lambda invoke endpoint with an HTTP API event', async () => {
     const tag = uniqueTag();
     const email = `invoke.${tag}@example.com`;
-    const event = {
-      version: '2.0',
-      routeKey: 'POST /identify',
-      rawPath: '/identify',
-      rawQueryString: '',
-      headers: { 'content-type': 'application/json' },
-      requestContext: { http: { method: 'POST', path: '/identify' } },
-      body: JSON.stringify({ email }),
-      isBase64Encoded: false,
-    };
+    const event = apiEvent(JSON.stringify({ email }));
     const response = await fetch(stack().invokeUrl, { method: 'POST', body: JSON.stringify(event) });
     expect(response.status).toBe(200);
     const result = (await response.json()) as { statusCode: number; body: string };

@@ -1,15 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { buildHandler } from './identify.js';
-import { createDependencies } from '../lib/container.js';
-import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from '../infra/local-data-api/server.js';
+import type { LocalDataApi } from '../infra/local-data-api/server.js';
 import { OPENAPI_PATH } from '../infra/openapi/build.js';
 import { invoke, type Handler } from '../test/lambda.js';
-import { postIdentify, stack, uniqueDigits, uniqueTag } from '../test/support.js';
+import { startOwnDataApi } from '../test/own-data-api.js';
+import { postIdentify, uniqueDigits, uniqueTag } from '../test/support.js';
 
 // Real responses, over HTTP through serverless-offline, checked against openapi.yaml: the status is
 // documented, the body matches the documented schema, and a 503 carries Retry-After.
@@ -60,10 +57,7 @@ describe('responses conform to openapi.yaml', () => {
     let server: LocalDataApi;
     let handler: Handler;
     beforeAll(async () => {
-      server = await startLocalDataApi({ port: 0, mysqlUrl: stack().mysqlUrl, defaultDatabase: stack().dbName });
-      const client = new RDSDataClient({ endpoint: server.url, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials, maxAttempts: 1 });
-      const config = { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database: stack().dbName, requestTimeoutMs: 5_000 };
-      handler = buildHandler(createDependencies(config, { client, logger: new Logger({ logLevel: 'SILENT' }) })) as Handler;
+      ({ server, handler } = await startOwnDataApi());
     });
     afterAll(async () => server?.close());
 

@@ -1,11 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildHandler } from '../functions/identify.js';
-import { createDependencies } from '../lib/container.js';
-import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from '../infra/local-data-api/server.js';
+import type { LocalDataApi } from '../infra/local-data-api/server.js';
 import { invoke, type Handler } from './lambda.js';
-import { stack, uniqueDigits, uniqueTag } from './support.js';
+import { startOwnDataApi } from './own-data-api.js';
+import { uniqueDigits, uniqueTag } from './support.js';
 
 // No email or phone number appears in any log line of a run: the handler's structured logs
 // (Powertools, at DEBUG) and the local Data API server's call log, over good, bad and failing requests.
@@ -14,10 +12,10 @@ const serverLines: string[] = [];
 let handler: Handler;
 
 beforeAll(async () => {
-  server = await startLocalDataApi({ port: 0, mysqlUrl: stack().mysqlUrl, defaultDatabase: stack().dbName, log: (line) => serverLines.push(line) });
-  const client = new RDSDataClient({ endpoint: server.url, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials, maxAttempts: 1 });
-  const config = { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database: stack().dbName, requestTimeoutMs: 5_000 };
-  handler = buildHandler(createDependencies(config, { client, logger: new Logger({ serviceName: 'identify', logLevel: 'DEBUG' }) })) as Handler;
+  ({ server, handler } = await startOwnDataApi({
+    server: { log: (line) => serverLines.push(line) },
+    logger: new Logger({ serviceName: 'identify', logLevel: 'DEBUG' }),
+  }));
 });
 afterAll(async () => server?.close());
 

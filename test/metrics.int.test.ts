@@ -1,26 +1,20 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildHandler } from '../functions/identify.js';
-import { createDependencies } from '../lib/container.js';
-import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from '../infra/local-data-api/server.js';
+import type { LocalDataApi } from '../infra/local-data-api/server.js';
 import { invoke, type Handler } from './lambda.js';
-import { stack, uniqueDigits, uniqueTag } from './support.js';
+import { startOwnDataApi } from './own-data-api.js';
+import { uniqueDigits, uniqueTag } from './support.js';
 
 // Metrics in CloudWatch embedded metric format, one document per invocation, written to stdout.
 let server: LocalDataApi;
 let handler: Handler;
 
 beforeAll(async () => {
-  server = await startLocalDataApi({ port: 0, mysqlUrl: stack().mysqlUrl, defaultDatabase: stack().dbName });
-  const client = new RDSDataClient({ endpoint: server.url, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials, maxAttempts: 1 });
-  const config = { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database: stack().dbName, requestTimeoutMs: 5_000 };
   const disabled = process.env.POWERTOOLS_METRICS_DISABLED;
   delete process.env.POWERTOOLS_METRICS_DISABLED;
   const metrics = new Metrics({ namespace: 'Identify', serviceName: 'identify' });
   process.env.POWERTOOLS_METRICS_DISABLED = disabled;
-  handler = buildHandler(createDependencies(config, { client, metrics, logger: new Logger({ logLevel: 'SILENT' }) })) as Handler;
+  ({ server, handler } = await startOwnDataApi({ metrics }));
 });
 afterAll(async () => server?.close());
 

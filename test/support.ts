@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { ContactRepository } from '../lib/contact-repository.js';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
 import { LOCAL_DEFAULTS } from '../infra/local-data-api/server.js';
+import type { FinalRow } from './concurrency/check.js';
 
 /** Shared helpers of the integration and end-to-end tests. */
 
@@ -77,4 +78,14 @@ export async function postIdentify(body: unknown, headers: Record<string, string
 /** Digits no other test uses, for phone numbers. */
 export function uniqueDigits(): string {
   return String(Date.now() % 1e8).padStart(8, '0') + String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
+}
+
+/** The live rows of a run whose emails hold `.tag@` or whose phones start with `digits`, for the checker. */
+export async function finalRows(tag: string, digits: string): Promise<FinalRow[]> {
+  const [rows] = await sql().query(
+    `SELECT id, email, phoneNumber, linkedId, linkPrecedence, DATE_FORMAT(createdAt, '%Y-%m-%d %H:%i:%s') AS createdAt
+       FROM Contact WHERE deletedAt IS NULL AND (email LIKE ? OR phoneNumber LIKE ?) ORDER BY id`,
+    [`%.${tag}@%`, `${digits}%`],
+  );
+  return rows as FinalRow[];
 }

@@ -1,5 +1,6 @@
 import mysql from 'mysql2';
 import { dataApiError } from './errors.js';
+import { skipQuoted } from './sql-text.js';
 
 /**
  * Data API parameters (`:name` in the SQL, `parameters: [{name, value: Field, typeHint}]`) bound as
@@ -133,16 +134,4 @@ export function bindParameters(sql: string, values: Map<string, string>): string
     }
   }
   return copied === 0 ? sql : out + sql.slice(copied);
-}
-
-function skipQuoted(sql: string, start: number, quote: string): number {
-  let i = start + 1;
-  while (i < sql.length) {
-    const ch = sql[i];
-    if (ch === '\\' && quote !== '`') i += 2;
-    else if (ch === quote && sql[i + 1] === quote) i += 2;
-    else if (ch === quote) return i + 1;
-    else i++;
-  }
-  return i;
 }

@@ -29,7 +29,8 @@ export function isMultiStatement(sql: string): boolean {
   return false;
 }
 
-function skipQuoted(sql: string, start: number, quote: string): number {
+/** The index just past the quoted string, identifier or backtick name that starts at `start`. */
+export function skipQuoted(sql: string, start: number, quote: string): number {
   let i = start + 1;
   while (i < sql.length) {
     const ch = sql[i];

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { check, expectedView, type FinalRow } from './check.js';
+import { check, expectedView } from './check.js';
 import { startWorkers, type Workers } from './workers.js';
 import { generateWorkload } from './workload.js';
-import { sql, stack, uniqueDigits, uniqueTag } from '../support.js';
+import { finalRows, stack, uniqueDigits, uniqueTag } from '../support.js';
 
 /**
  * The randomized concurrency checker: several OS processes, each with its own handler instance,
@@ -23,15 +23,6 @@ async function dataApiStats() {
     errors: Record<string, number>;
     openTransactions: number;
   };
-}
-
-async function finalRows(tag: string, digits: string): Promise<FinalRow[]> {
-  const [rows] = await sql().query(
-    `SELECT id, email, phoneNumber, linkedId, linkPrecedence, DATE_FORMAT(createdAt, '%Y-%m-%d %H:%i:%s') AS createdAt
-       FROM Contact WHERE deletedAt IS NULL AND (email LIKE ? OR phoneNumber LIKE ?) ORDER BY id`,
-    [`%.${tag}@%`, `${digits}%`],
-  );
-  return rows as FinalRow[];
 }
 
 beforeAll(async () => {

@@ -3,6 +3,7 @@
  * import, as on a cold start), firing its share of the requests at the given width.
  * Protocol over IPC: receives { env } once, then { requests, width } batches; answers with results.
  */
+import { apiEvent, lambdaContext } from '../lambda.js';
 import type { WorkloadRequest } from './workload.js';
 
 export interface WorkerResult {
@@ -34,18 +35,9 @@ process.on('message', async (message: Message) => {
 });
 
 async function invoke(request: WorkloadRequest): Promise<WorkerResult> {
-  const event = {
-    version: '2.0',
-    routeKey: 'POST /identify',
-    rawPath: '/identify',
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    requestContext: { http: { method: 'POST', path: '/identify' }, requestId: `req-${request.index}` },
-    body: JSON.stringify(request.body),
-    isBase64Encoded: false,
-  };
-  const deadline = Date.now() + 29_000;
-  const context = { awsRequestId: `req-${request.index}`, functionName: 'identify', getRemainingTimeInMillis: () => deadline - Date.now() };
+  const requestId = `req-${request.index}`;
+  const event = apiEvent(JSON.stringify(request.body), undefined, requestId);
+  const context = lambdaContext(29_000, requestId);
   const startedAt = Date.now();
   const response = await handler!(event, context);
   const endedAt = Date.now();

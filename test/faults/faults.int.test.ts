@@ -1,17 +1,17 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import type { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildHandler } from '../../functions/identify.js';
 import { ContactRepository } from '../../lib/contact-repository.js';
-import { RETRY, createDependencies } from '../../lib/container.js';
+import type { Config } from '../../lib/config.js';
+import { RETRY } from '../../lib/container.js';
 import { DataApiExecutor } from '../../lib/data-api/executor.js';
 import { IdentifyService } from '../../lib/identify.js';
 import type { SqlExecutor } from '../../lib/sql-executor.js';
-import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from '../../infra/local-data-api/server.js';
-import { check, type FinalRow } from '../concurrency/check.js';
+import type { LocalDataApi } from '../../infra/local-data-api/server.js';
+import { check } from '../concurrency/check.js';
 import { generateWorkload } from '../concurrency/workload.js';
 import { invoke, type Handler } from '../lambda.js';
-import { rowsTagged, sql, stack, uniqueDigits, uniqueTag } from '../support.js';
+import { startOwnDataApi } from '../own-data-api.js';
+import { finalRows, rowsTagged, stack, uniqueDigits, uniqueTag } from '../support.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 // Faults made on purpose against real MariaDB: the database cut off mid-load (a TCP proxy between
@@ -22,20 +22,12 @@ let proxy: TcpProxy;
 let server: LocalDataApi;
 let handler: Handler;
 let client: RDSDataClient;
-
-const config = () => ({
-  resourceArn: LOCAL_DEFAULTS.resourceArn,
-  secretArn: LOCAL_DEFAULTS.secretArn,
-  database: stack().dbName,
-  requestTimeoutMs: 5_000,
-});
+let config: Config;
 
 beforeAll(async () => {
   const mysqlPort = Number(new URL(stack().mysqlUrl).port || 3306);
   proxy = await startTcpProxy({ host: '127.0.0.1', port: mysqlPort });
-  server = await startLocalDataApi({ port: 0, mysqlUrl: `mysql://root@127.0.0.1:${proxy.port}`, defaultDatabase: stack().dbName });
-  client = new RDSDataClient({ endpoint: server.url, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials, maxAttempts: 1 });
-  handler = buildHandler(createDependencies(config(), { client, logger: new Logger({ logLevel: 'SILENT' }) })) as Handler;
+  ({ server, handler, client, config } = await startOwnDataApi({ server: { mysqlUrl: `mysql://root@127.0.0.1:${proxy.port}` } }));
 });
 
 afterAll(async () => {
@@ -48,15 +40,6 @@ beforeEach(() => {
   server.faults.unreachable = false;
   server.faults.resumingUntil = 0;
 });
-
-async function finalRows(tag: string, digits: string): Promise<FinalRow[]> {
-  const [rows] = await sql().query(
-    `SELECT id, email, phoneNumber, linkedId, linkPrecedence, DATE_FORMAT(createdAt, '%Y-%m-%d %H:%i:%s') AS createdAt
-       FROM Contact WHERE deletedAt IS NULL AND (email LIKE ? OR phoneNumber LIKE ?) ORDER BY id`,
-    [`%.${tag}@%`, `${digits}%`],
-  );
-  return rows as FinalRow[];
-}
 
 function expectUnavailable(answer: Awaited<ReturnType<typeof invoke>>) {
   expect(answer.status).toBe(503);
@@ -111,7 +94,7 @@ describe('the database cut off while requests flow', () => {
 
 describe('a cut in the middle of a merge transaction', () => {
   it('leaves the whole merge or none of it', async () => {
-    const executor = new DataApiExecutor(client, config());
+    const executor = new DataApiExecutor(client, config);
     const identify = (service: IdentifyService, email: string, phoneNumber: string) =>
       service.identify({ email, phoneNumber }, { timeLeftMs: () => 1_500 });
     const plain = new IdentifyService({ repository: new ContactRepository(executor), retry: RETRY });
