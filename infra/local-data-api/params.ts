@@ -1,6 +1,6 @@
 import mysql from 'mysql2';
 import { dataApiError } from './errors.js';
-import { skipQuoted } from './sql-text.js';
+import { skipQuoteOrComment } from './sql-text.js';
 
 /**
  * Data API parameters (`:name` in the SQL, `parameters: [{name, value: Field, typeHint}]`) bound as
@@ -110,14 +110,9 @@ export function bindParameters(sql: string, values: Map<string, string>): string
   while (i < sql.length) {
     const ch = sql[i]!;
     const next = sql[i + 1];
-    if (ch === "'" || ch === '"' || ch === '`') {
-      i = skipQuoted(sql, i, ch);
-    } else if (ch === '#' || (ch === '-' && next === '-' && (i + 2 >= sql.length || /\s/.test(sql[i + 2]!)))) {
-      const end = sql.indexOf('\n', i);
-      i = end === -1 ? sql.length : end + 1;
-    } else if (ch === '/' && next === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end === -1 ? sql.length : end + 2;
+    const skipped = skipQuoteOrComment(sql, i);
+    if (skipped >= 0) {
+      i = skipped;
     } else if (ch === ':' && next === ':') {
       i += 2;
     } else if (ch === ':' && next !== undefined && /[A-Za-z0-9_]/.test(next) && !/[A-Za-z0-9_$]/.test(sql[i - 1] ?? '')) {

@@ -7,17 +7,10 @@ export function isMultiStatement(sql: string): boolean {
   let sawTerminator = false;
   while (i < sql.length) {
     const ch = sql[i]!;
-    const next = sql[i + 1];
-    if (ch === "'" || ch === '"' || ch === '`') {
-      if (sawTerminator) return true;
-      i = skipQuoted(sql, i, ch);
-    } else if (ch === '#' || (ch === '-' && next === '-' && (i + 2 >= sql.length || /\s/.test(sql[i + 2]!)))) {
-      // MySQL: "--" starts a comment only when white space (or the end) follows it.
-      const end = sql.indexOf('\n', i);
-      i = end === -1 ? sql.length : end + 1;
-    } else if (ch === '/' && next === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end === -1 ? sql.length : end + 2;
+    const skipped = skipQuoteOrComment(sql, i);
+    if (skipped >= 0) {
+      if (sawTerminator && QUOTES.includes(ch)) return true;
+      i = skipped;
     } else if (ch === ';') {
       sawTerminator = true;
       i++;
@@ -29,8 +22,28 @@ export function isMultiStatement(sql: string): boolean {
   return false;
 }
 
-/** The index just past the quoted string, identifier or backtick name that starts at `start`. */
-export function skipQuoted(sql: string, start: number, quote: string): number {
+const QUOTES = `'"\``;
+
+/**
+ * If a quoted string, a quoted name or a comment starts at `i`, the index just past it; else -1.
+ * MySQL: "--" starts a comment only when white space (or the end) follows it.
+ */
+export function skipQuoteOrComment(sql: string, i: number): number {
+  const ch = sql[i]!;
+  const next = sql[i + 1];
+  if (QUOTES.includes(ch)) return skipQuoted(sql, i, ch);
+  if (ch === '#' || (ch === '-' && next === '-' && (i + 2 >= sql.length || /\s/.test(sql[i + 2]!)))) {
+    const end = sql.indexOf('\n', i);
+    return end === -1 ? sql.length : end + 1;
+  }
+  if (ch === '/' && next === '*') {
+    const end = sql.indexOf('*/', i + 2);
+    return end === -1 ? sql.length : end + 2;
+  }
+  return -1;
+}
+
+function skipQuoted(sql: string, start: number, quote: string): number {
   let i = start + 1;
   while (i < sql.length) {
     const ch = sql[i];
