@@ -7,8 +7,6 @@ import type { SqlExecutor, SqlParams, SqlResult, SqlValue } from '../lib/sql-exe
  * Errors are translated to the Data API's vocabulary so that lib/retry.ts treats them the same.
  */
 export class MysqlExecutor implements SqlExecutor {
-  statements = 0;
-
   constructor(
     private readonly pool: Pool,
     private readonly connection?: PoolConnection,

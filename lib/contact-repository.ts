@@ -73,10 +73,6 @@ function relinkSql(count: number): string {
  WHERE id IN (${ids})`;
 }
 
-export interface LockedGroups {
-  rows: ContactRow[];
-}
-
 export class ContactRepository {
   constructor(private readonly db: SqlExecutor) {}
 

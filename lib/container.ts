@@ -5,7 +5,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { Config } from './config.js';
 import { ContactRepository } from './contact-repository.js';
-import { DataApiExecutor, type DataApiOperation } from './data-api/executor.js';
+import { DataApiExecutor } from './data-api/executor.js';
 import { IdentifyService } from './identify.js';
 import { countDataApiCall } from './request-scope.js';
 import type { SqlExecutor } from './sql-executor.js';
@@ -38,14 +38,11 @@ export function createDataApiClient(config: Pick<Config, 'requestTimeoutMs'>): R
 
 export function createDependencies(
   config: Config,
-  options: { client?: RDSDataClient; executor?: SqlExecutor; logger?: Logger; metrics?: Metrics; onCall?: (op: DataApiOperation) => void } = {},
+  options: { client?: RDSDataClient; executor?: SqlExecutor; logger?: Logger; metrics?: Metrics } = {},
 ): Dependencies {
   const executor =
     options.executor ??
-    new DataApiExecutor(options.client ?? createDataApiClient(config), config, (operation) => {
-      countDataApiCall();
-      options.onCall?.(operation);
-    });
+    new DataApiExecutor(options.client ?? createDataApiClient(config), config, countDataApiCall);
   return {
     service: new IdentifyService({ repository: new ContactRepository(executor), retry: RETRY }),
     logger: options.logger ?? new Logger({ serviceName: 'identify' }),

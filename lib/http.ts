@@ -1,7 +1,7 @@
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { Dependencies } from './container.js';
 import { parseIdentifyRequest } from './request.js';
-import { requestScopeOf, runInRequestScope } from './request-scope.js';
+import { requestScopeOf, runInRequestScope, type RequestScope } from './request-scope.js';
 
 /** API Gateway stops waiting after 30 s; keep a margin for the response itself. */
 const GATEWAY_LIMIT_MS = 29_000;
@@ -10,11 +10,15 @@ const MARGIN_MS = 500;
 /** POST /identify after middy parsed the body: validate, reconcile, answer. Errors are thrown as values. */
 export function identifyHttp(deps: Dependencies, body: unknown, context: Partial<Context>): Promise<APIGatewayProxyResultV2> {
   const scope = requestScopeOf(context);
-  return runInRequestScope(scope, () => identifyInScope(deps, body, context));
+  return runInRequestScope(scope, () => identifyInScope(deps, body, context, scope));
 }
 
-async function identifyInScope(deps: Dependencies, body: unknown, context: Partial<Context>): Promise<APIGatewayProxyResultV2> {
-  const scope = requestScopeOf(context);
+async function identifyInScope(
+  deps: Dependencies,
+  body: unknown,
+  context: Partial<Context>,
+  scope: RequestScope | undefined,
+): Promise<APIGatewayProxyResultV2> {
   const request = parseIdentifyRequest(body);
   const startedAt = Date.now();
   const deadline = startedAt + Math.min(GATEWAY_LIMIT_MS, context.getRemainingTimeInMillis?.() ?? GATEWAY_LIMIT_MS) - MARGIN_MS;

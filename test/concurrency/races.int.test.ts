@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RETRY } from '../../lib/container.js';
 import { IdentifyService } from '../../lib/identify.js';
-import { dataApiClient, repository, rowsTagged, uniqueDigits, uniqueTag } from '../support.js';
+import { repository, rowsTagged, stack, uniqueDigits, uniqueTag } from '../support.js';
 
 // Races inside one process, each call on its own Data API connection. The multi-process
 // randomized checker (checker.int.test.ts) covers the general case.
@@ -11,7 +11,7 @@ const identify = (email: string | null, phoneNumber: string | null) =>
 const N = 32;
 
 async function stats() {
-  const response = await fetch(`${(await import('../support.js')).stack().dataApiUrl}/_local/stats`);
+  const response = await fetch(`${stack().dataApiUrl}/_local/stats`);
   return (await response.json()) as { openTransactions: number };
 }
 
@@ -72,6 +72,5 @@ describe('racing requests', () => {
     expect(primaries[0]!.email).toBe(email(0));
     expect(rows.filter((row) => row !== primaries[0]).every((row) => row.linkedId === primaries[0]!.id)).toBe(true);
     expect(rows).toHaveLength(N);
-    void dataApiClient;
   });
 });
