@@ -15,10 +15,12 @@ import { rejectDuplicateKeys } from '../lib/middleware/reject-duplicate-keys.js'
 import { routeGuard } from '../lib/middleware/route-guard.js';
 
 export const MAX_BODY_BYTES = 10 * 1024;
+/** middy answers (503) this long before Lambda would end the invocation, and aborts the calls still running. */
+const ANSWER_BEFORE_TIMEOUT_MS = 300;
 
 /** POST /identify: middy wiring around one call into lib/. onError runs in reverse order of use. */
 export function buildHandler(deps: Dependencies) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>({ timeoutEarlyInMillis: ANSWER_BEFORE_TIMEOUT_MS })
     .use(injectLambdaContext(deps.logger))
     .use(logMetrics(deps.metrics, { captureColdStartMetric: true }))
     .use(requestMetrics(deps.metrics))
@@ -29,7 +31,7 @@ export function buildHandler(deps: Dependencies) {
     .use(bodySizeLimit(MAX_BODY_BYTES))
     .use(rejectDuplicateKeys())
     .use(httpJsonBodyParser())
-    .handler((event, context) => identifyHttp(deps, event.body, context));
+    .handler((event, context, { signal }) => identifyHttp(deps, event.body, context, signal));
 }
 
 // Once per container: configuration, the Data API client and the service.

@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import { ContactRepository } from './contact-repository.js';
 import { DataApiExecutor } from './data-api/executor.js';
 import { IdentifyService } from './identify.js';
-import { countDataApiCall } from './request-scope.js';
+import { countDataApiCall, currentAbortSignal } from './request-scope.js';
 import type { SqlExecutor } from './sql-executor.js';
 
 /** What the handler needs, built once per container (outside the handler) and handed in. */
@@ -42,7 +42,7 @@ export function createDependencies(
 ): Dependencies {
   const executor =
     options.executor ??
-    new DataApiExecutor(options.client ?? createDataApiClient(config), config, countDataApiCall);
+    new DataApiExecutor(options.client ?? createDataApiClient(config), config, { onCall: countDataApiCall, abortSignal: currentAbortSignal });
   return {
     service: new IdentifyService({ repository: new ContactRepository(executor), retry: RETRY }),
     logger: options.logger ?? new Logger({ serviceName: 'identify' }),

@@ -8,8 +8,14 @@ const GATEWAY_LIMIT_MS = 29_000;
 const MARGIN_MS = 500;
 
 /** POST /identify after middy parsed the body: validate, reconcile, answer. Errors are thrown as values. */
-export function identifyHttp(deps: Dependencies, body: unknown, context: Partial<Context>): Promise<APIGatewayProxyResultV2> {
+export function identifyHttp(
+  deps: Dependencies,
+  body: unknown,
+  context: Partial<Context>,
+  signal?: AbortSignal,
+): Promise<APIGatewayProxyResultV2> {
   const scope = requestScopeOf(context);
+  if (scope) scope.signal = signal;
   return runInRequestScope(scope, () => identifyInScope(deps, body, context, scope));
 }
 

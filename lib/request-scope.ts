@@ -7,6 +7,8 @@ import type { Outcome } from './identify.js';
  * AsyncLocalStorage (so the Data API client, built once per container, can count per request).
  */
 export interface RequestScope {
+  /** Aborted by middy just before the invocation's time runs out: no Data API call outlives it. */
+  signal?: AbortSignal;
   dataApiCalls: number;
   retries: number;
   outcome?: Outcome;
@@ -34,4 +36,8 @@ export function runInRequestScope<T>(scope: RequestScope | undefined, work: () =
 export function countDataApiCall(): void {
   const scope = storage.getStore();
   if (scope) scope.dataApiCalls++;
+}
+
+export function currentAbortSignal(): AbortSignal | undefined {
+  return storage.getStore()?.signal;
 }

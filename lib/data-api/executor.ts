@@ -17,14 +17,30 @@ export interface DataApiTarget {
 
 export type DataApiOperation = 'ExecuteStatement' | 'BeginTransaction' | 'CommitTransaction' | 'RollbackTransaction';
 
-/** SqlExecutor over the RDS Data API. One per container; `onCall` counts round trips for metrics. */
+/** Per-request hooks: counting round trips for metrics, and the signal that cuts a call short when time is up. */
+export interface DataApiHooks {
+  onCall?: (operation: DataApiOperation) => void;
+  abortSignal?: () => AbortSignal | undefined;
+}
+
+/** SqlExecutor over the RDS Data API. One per container. */
 export class DataApiExecutor implements SqlExecutor {
   constructor(
     private readonly client: RDSDataClient,
     private readonly target: DataApiTarget,
-    private readonly onCall: (operation: DataApiOperation) => void = () => {},
+    private readonly hooks: DataApiHooks = {},
     private readonly transactionId?: string,
   ) {}
+
+  private onCall(operation: DataApiOperation): void {
+    this.hooks.onCall?.(operation);
+  }
+
+  /** Options for one call: abortable, except a rollback, which must reach the server whatever the time. */
+  private callOptions(operation: DataApiOperation): { abortSignal?: AbortSignal } {
+    const abortSignal = operation === 'RollbackTransaction' ? undefined : this.hooks.abortSignal?.();
+    return abortSignal ? { abortSignal } : {};
+  }
 
   async run(sql: string, params?: SqlParams): Promise<SqlResult> {
     this.onCall('ExecuteStatement');
@@ -35,6 +51,7 @@ export class DataApiExecutor implements SqlExecutor {
         parameters: toSqlParameters(params),
         transactionId: this.transactionId,
       }),
+      this.callOptions('ExecuteStatement'),
     );
     const generated = out.generatedFields?.[0];
     const insertId = generated ? fromField(generated) : undefined;
@@ -49,9 +66,12 @@ export class DataApiExecutor implements SqlExecutor {
     if (this.transactionId) throw new Error('nested transactions are not supported by the Data API');
     const { resourceArn, secretArn, database } = this.target;
     this.onCall('BeginTransaction');
-    const { transactionId } = await this.client.send(new BeginTransactionCommand({ resourceArn, secretArn, database }));
+    const { transactionId } = await this.client.send(
+      new BeginTransactionCommand({ resourceArn, secretArn, database }),
+      this.callOptions('BeginTransaction'),
+    );
     if (!transactionId) throw new Error('BeginTransaction returned no transactionId');
-    const tx = new DataApiExecutor(this.client, this.target, this.onCall, transactionId);
+    const tx = new DataApiExecutor(this.client, this.target, this.hooks, transactionId);
     let result: T;
     try {
       result = await work(tx);
@@ -63,7 +83,7 @@ export class DataApiExecutor implements SqlExecutor {
       throw error;
     }
     this.onCall('CommitTransaction');
-    await this.client.send(new CommitTransactionCommand({ resourceArn, secretArn, transactionId }));
+    await this.client.send(new CommitTransactionCommand({ resourceArn, secretArn, transactionId }), this.callOptions('CommitTransaction'));
     return result;
   }
 }

@@ -131,6 +131,21 @@ describe('a cut in the middle of a merge transaction', () => {
   });
 });
 
+describe('the database hangs (no error, no answer)', () => {
+  it('answers 503 with Retry-After before the invocation runs out, and recovers', async () => {
+    const tag = uniqueTag();
+    proxy.stall();
+    const started = Date.now();
+    const answer = await invoke(handler, { email: `hang.${tag}@example.com` }, { budgetMs: 3_000 });
+    const took = Date.now() - started;
+    proxy.restore();
+    expectUnavailable(answer);
+    expect(took).toBeLessThan(3_000); // answered by the handler, not cut off by Lambda's timeout
+    const again = await invoke(handler, { email: `hang.${tag}@example.com` });
+    expect(again.status).toBe(200);
+  });
+});
+
 describe('Aurora resuming from pause (DatabaseResumingException)', () => {
   it('waits it out within the invocation and answers 200', async () => {
     server.faults.resumingUntil = Date.now() + 1_200;

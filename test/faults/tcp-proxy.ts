@@ -1,9 +1,13 @@
 import { createServer, connect, type Socket } from 'node:net';
 
-/** A TCP proxy a test can cut: `sever()` drops every connection and refuses new ones until `restore()`. */
+/**
+ * A TCP proxy a test can cut: `sever()` drops every connection and refuses new ones, `stall()` stops
+ * passing bytes without closing anything (a database that hangs), `restore()` undoes either.
+ */
 export interface TcpProxy {
   port: number;
   sever(): void;
+  stall(): void;
   restore(): void;
   close(): Promise<void>;
 }
@@ -11,9 +15,14 @@ export interface TcpProxy {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let severed = false;
+  let stalled = false;
   const server = createServer((client) => {
     if (severed) return void client.destroy();
     const upstream = connect(target);
+    if (stalled) {
+      client.pause();
+      upstream.pause();
+    }
     for (const socket of [client, upstream]) {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
@@ -34,8 +43,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   return {
     port: typeof address === 'object' && address ? address.port : 0,
     sever,
+    stall() {
+      stalled = true;
+      for (const socket of sockets) socket.pause();
+    },
     restore() {
       severed = false;
+      stalled = false;
+      for (const socket of sockets) socket.resume();
     },
     close() {
       sever();
