@@ -90,3 +90,16 @@ export const multiStatements = () => dataApiError('ValidationException', "Multis
 export const schemaNotSupported = () => dataApiError('ValidationException', "The schema parameter isn't supported.");
 
 export const responseTooLarge = () => dataApiError('BadRequestException', 'Database response exceeded size limit');
+
+/** Any error of a call as the Data API reports it: MySQL errors by number, lost connections as an unavailable writer. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'PROTOCOL_CONNECTION_LOST', 'ENOTFOUND', 'EPIPE']);
+
+export function toDataApiError(error: unknown): DataApiError {
+  if (error instanceof DataApiError) return error;
+  const e = error as { code?: string; errno?: number; message?: string; fatal?: boolean; sqlMessage?: string };
+  if ((e.code && UNAVAILABLE_CODES.has(e.code)) || (e.fatal && !e.errno)) {
+    return dataApiError('DatabaseUnavailableException', 'The database is unavailable. Try again later.');
+  }
+  if (typeof e.errno === 'number' && e.errno > 0) return databaseError({ errno: e.errno, message: e.sqlMessage ?? e.message ?? 'unknown error' });
+  return dataApiError('InternalServerErrorException', 'An internal error occurred.');
+}

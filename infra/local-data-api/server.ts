@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import mysql, { type FieldPacket, type Pool, type PoolConnection, type ResultSetHeader } from 'mysql2/promise';
@@ -9,6 +8,7 @@ import {
   multiStatements,
   responseTooLarge,
   schemaNotSupported,
+  toDataApiError,
 } from './errors.js';
 import { isDdl, JsonColumns } from './json-columns.js';
 import {
@@ -21,8 +21,19 @@ import {
 } from './mysql-fields.js';
 import { bindParameters, parameterMap } from './params.js';
 import { verifySignature, type LocalCredentials } from './sigv4.js';
-import { isMultiStatement } from './sql-text.js';
 import { TransactionStore, type Transaction } from './transactions.js';
+import {
+  headerBytes,
+  optionalString,
+  parseJson,
+  readBody,
+  readFormat,
+  readResultSetOptions,
+  send,
+  sendText,
+  statementText,
+  type Json,
+} from './wire.js';
 
 /**
  * A local server that speaks the RDS Data API wire protocol (restJson1, SigV4) in front of a real
@@ -114,7 +125,6 @@ export interface LocalDataApi {
   close(): Promise<void>;
 }
 
-type Json = Record<string, unknown>;
 type QueryResult = [unknown, FieldPacket[] | FieldPacket[][] | undefined];
 
 const OPERATIONS = ['Execute', 'BatchExecute', 'BeginTransaction', 'CommitTransaction', 'RollbackTransaction', 'ExecuteSql'] as const;
@@ -564,102 +574,6 @@ function firstResultSet(result: unknown, fieldSets: FieldPacket[] | FieldPacket[
   return [result as unknown[][], fieldSets as FieldPacket[]];
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'PROTOCOL_CONNECTION_LOST', 'ENOTFOUND', 'EPIPE']);
-
-export function toDataApiError(error: unknown): DataApiError {
-  if (error instanceof DataApiError) return error;
-  const e = error as { code?: string; errno?: number; message?: string; fatal?: boolean; sqlMessage?: string };
-  if ((e.code && UNAVAILABLE_CODES.has(e.code)) || (e.fatal && !e.errno)) {
-    return dataApiError('DatabaseUnavailableException', 'The database is unavailable. Try again later.');
-  }
-  if (typeof e.errno === 'number' && e.errno > 0) return databaseError({ errno: e.errno, message: e.sqlMessage ?? e.message ?? 'unknown error' });
-  return dataApiError('InternalServerErrorException', 'An internal error occurred.');
-}
-
-function statementText(body: Json): string {
-  const sql = body.sql;
-  if (typeof sql !== 'string' || sql.trim() === '') throw dataApiError('BadRequestException', 'sql is required');
-  if (sql.length > 65_536) throw dataApiError('ValidationException', 'sql must be at most 65536 characters long');
-  if (body.schema !== undefined && body.schema !== null) throw schemaNotSupported();
-  if (isMultiStatement(sql)) throw multiStatements();
-  return sql;
-}
-
-function readResultSetOptions(value: unknown): ResultSetOptions {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw dataApiError('BadRequestException', 'resultSetOptions must be a structure');
-  const { decimalReturnType, longReturnType } = value as Json;
-  if (decimalReturnType !== undefined && decimalReturnType !== 'STRING' && decimalReturnType !== 'DOUBLE_OR_LONG') {
-    throw dataApiError('BadRequestException', `Invalid decimalReturnType ${String(decimalReturnType)}: use STRING or DOUBLE_OR_LONG`);
-  }
-  if (longReturnType !== undefined && longReturnType !== 'STRING' && longReturnType !== 'LONG') {
-    throw dataApiError('BadRequestException', `Invalid longReturnType ${String(longReturnType)}: use STRING or LONG`);
-  }
-  return { decimalReturnType, longReturnType } as ResultSetOptions;
-}
-
-function readFormat(value: unknown): 'NONE' | 'JSON' {
-  if (value === undefined || value === null || value === 'NONE') return 'NONE';
-  if (value === 'JSON') return 'JSON';
-  throw dataApiError('BadRequestException', `Invalid formatRecordsAs ${String(value)}: use NONE or JSON`);
-}
-
-function optionalString(body: Json, key: string): string | undefined {
-  const value = body[key];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function parseJson(raw: Buffer): Json {
-  try {
-    const parsed: unknown = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Json;
-  } catch {
-    // fall through
-  }
-  throw dataApiError('BadRequestException', 'The request body must be a JSON object');
-}
-
-/** The size of the request's headers as sent ("name: value\r\n" each). */
-function headerBytes(req: IncomingMessage): number {
-  let size = 0;
-  for (let i = 0; i < req.rawHeaders.length; i += 2) size += req.rawHeaders[i]!.length + req.rawHeaders[i + 1]!.length + 4;
-  return size;
-}
-
-function readBody(req: IncomingMessage, maxBytes: number, limit = maxBytes): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > maxBytes) {
-        tooLarge = true;
-        chunks.length = 0;
-        reject(dataApiError('BadRequestException', `Request size exceeds the limit of ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  sendText(res, status, JSON.stringify(body));
-}
-
-function sendText(res: ServerResponse, status: number, text: string): void {
-  if (res.headersSent) return;
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-RequestId': randomUUID(),
-  });
-  res.end(text);
-}
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
