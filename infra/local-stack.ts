@@ -65,12 +65,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const log = options.log ?? (() => {});
   await ensureDatabase(mysqlUrl, dbName);
 
+  const dataApiPort = options.dataApiPort ?? LOCAL_DEFAULTS.port;
   const dataApi = await startLocalDataApi({
-    port: options.dataApiPort ?? LOCAL_DEFAULTS.port,
+    port: dataApiPort,
     mysqlUrl,
     defaultDatabase: dbName,
     log: (line) => log(`[data-api] ${line}`),
     ...options.dataApi,
+  }).catch((error: unknown) => {
+    if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
+    throw new PortInUse(`Port ${dataApiPort} is already in use (is another \`npm start\` running?): stop it or set DATA_API_PORT to a free port`);
   });
   const handlerEnv: Record<string, string> = {
     AWS_ENDPOINT_URL_RDS_DATA: dataApi.url,
