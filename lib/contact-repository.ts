@@ -145,6 +145,8 @@ function keys(request: IdentifyRequest): SqlParams {
   return { email: request.email, phone: request.phoneNumber };
 }
 
+// Nothing inserted means a premise failed: read again. (Were a row inserted but no id reported,
+// the same re-read would find it and answer from it: still right, one call dearer.)
 function insertedIdOrConflict(affectedRows: number, insertId: number | undefined, reason: string): number {
   if (affectedRows === 1 && insertId !== undefined) return insertId;
   throw new Conflict(reason);
