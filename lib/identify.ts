@@ -1,5 +1,5 @@
 import type { ContactRepository } from './contact-repository.js';
-import { applyPlan, planKind, reconcile, view, type ContactRow, type IdentifyResponse, type PlanKind } from './reconcile.js';
+import { applyPlan, planKind, reconcile, view, type ContactRow, type IdentifyResponse, type Plan, type PlanKind } from './reconcile.js';
 import type { IdentifyRequest } from './request.js';
 import { retrying, type RetryOptions, type TransientKind } from './retry.js';
 
@@ -51,27 +51,27 @@ export class IdentifyService {
     const rows = await repository.findGroups(request);
     const plan = reconcile(rows, request);
     const kind = planKind(plan);
-    if (kind === 'read') return { response: view(rows, plan.primaryId!), outcome: OUTCOME.read };
+    if (kind === 'read') return settled(rows, plan, request);
 
     if (!afterConflict && kind === 'create') {
-      const id = await repository.insertPrimaryIfAbsent(request);
-      return { response: view(applyPlan(rows, plan, request, id), id), outcome: OUTCOME.create };
+      return settled(rows, plan, request, await repository.insertPrimaryIfAbsent(request));
     }
     if (!afterConflict && kind === 'link') {
-      const id = await repository.insertSecondaryIfUnchanged(request, rows, plan.primaryId!);
-      return { response: view(applyPlan(rows, plan, request, id), plan.primaryId!), outcome: OUTCOME.link };
+      return settled(rows, plan, request, await repository.insertSecondaryIfUnchanged(request, rows, plan.primaryId!));
     }
     return repository.withLockedGroups(
       request,
       roots(rows),
       (locked) => reconcile(locked, request),
-      (locked, lockedPlan, insertedId) => {
-        const group = applyPlan(locked, lockedPlan, request, insertedId);
-        const primaryId = lockedPlan.primaryId ?? insertedId!;
-        return { response: view(group, primaryId), outcome: OUTCOME[planKind(lockedPlan)] };
-      },
+      (locked, lockedPlan, insertedId) => settled(locked, lockedPlan, request, insertedId),
     );
   }
+}
+
+/** The answer and outcome once `plan` is carried out over `rows` (`insertedId`: the new row, if any). */
+function settled(rows: readonly ContactRow[], plan: Plan, request: IdentifyRequest, insertedId?: number): Omit<IdentifyResult, 'attempts'> {
+  const group = applyPlan(rows, plan, request, insertedId);
+  return { response: view(group, plan.primaryId ?? insertedId!), outcome: OUTCOME[planKind(plan)] };
 }
 
 function roots(rows: readonly ContactRow[]): number[] {
