@@ -5,7 +5,7 @@ import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from '../infra/local-data-api/server.js';
-import { loadMigrations, type Migration } from '../infra/migrations/index.js';
+import { loadMigrations, type Migration } from '../db/migrations/index.js';
 import { dropDatabase, ensureDatabase } from '../infra/mysql.js';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
 import { lambdaContext } from '../test/lambda.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse, Context } from 'aws-lambda';
-import { loadMigrations, runMigrations, type Migration } from '../infra/migrations/index.js';
+import { loadMigrations, runMigrations, type Migration } from '../db/migrations/index.js';
 import { DataApiExecutor, type DataApiTarget } from '../lib/data-api/executor.js';
 import { classifyTransient } from '../lib/retry.js';
 import type { SqlExecutor } from '../lib/sql-executor.js';
@@ -12,7 +12,7 @@ import type { SqlExecutor } from '../lib/sql-executor.js';
 /**
  * The SchemaMigrations custom resource (infra/aws/migrations.yml): CloudFormation calls this function
  * on Create and Update with the cluster, its secret and the database in ResourceProperties; it applies
- * infra/migrations/*.sql through the Data API, the same idempotent files as the local stack, and answers
+ * db/migrations/*.sql through the Data API, the same idempotent files as the local stack, and answers
  * on the ResponseURL. Delete does nothing: the data goes (or stays) with the cluster.
  *
  * It always answers, whatever happens: CloudFormation would otherwise wait for the resource's
@@ -20,8 +20,8 @@ import type { SqlExecutor } from '../lib/sql-executor.js';
  * while the invocation has time left.
  */
 
-/** Beside the bundle as in the source tree: functions/migrate.(ts|mjs) -> infra/migrations/. */
-export const MIGRATIONS_PATH = fileURLToPath(new URL('../infra/migrations/', import.meta.url));
+/** Beside the bundle as in the source tree: functions/migrate.(ts|mjs) -> db/migrations/. */
+export const MIGRATIONS_PATH = fileURLToPath(new URL('../db/migrations/', import.meta.url));
 
 /** Time kept back from the Lambda timeout to send the answer to CloudFormation. */
 export const RESPONSE_MARGIN_MS = 10_000;

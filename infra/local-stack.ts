@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
-import { runMigrations } from './migrations/index.js';
+import { runMigrations } from '../db/migrations/index.js';
 import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi, type LocalDataApiOptions } from './local-data-api/server.js';
 import { ensureDatabase } from './mysql.js';
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHandler } from '../functions/identify.js';
 import { createDependencies } from '../lib/container.js';
 import { LOCAL_DEFAULTS } from '../infra/local-data-api/server.js';
-import { runMigrations } from '../infra/migrations/index.js';
+import { runMigrations } from '../db/migrations/index.js';
 import { dropDatabase, ensureDatabase } from '../infra/mysql.js';
 import { apiEvent, lambdaContext, type Handler } from './lambda.js';
 import { dataApiClient, postIdentify, stack } from './support.js';

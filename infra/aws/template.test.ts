@@ -48,7 +48,7 @@ async function npmPackage(stage: string, ...extra: string[]): Promise<Packaged> 
 beforeAll(async () => {
   workspace = mkdtempSync(join(tmpdir(), 'identify-template-'));
   const project = join(workspace, 'project');
-  for (const entry of ['serverless.yml', 'package.json', 'tsconfig.json', 'functions', 'lib', 'infra']) {
+  for (const entry of ['serverless.yml', 'package.json', 'tsconfig.json', 'functions', 'lib', 'db', 'infra']) {
     cpSync(join(ROOT, entry), join(project, entry), { recursive: true, filter: (source) => !/\.test\.ts$/.test(source) });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
@@ -195,11 +195,11 @@ describe('the functions', () => {
     const identify = readZip(join(stages.dev.dir, 'identify.zip'));
     expect([...identify.keys()]).toEqual(['functions/identify.mjs']);
     const migrate = readZip(join(stages.dev.dir, 'migrate.zip'));
-    const sqlFiles = readdirSync(join(ROOT, 'infra/migrations')).filter((file) => file.endsWith('.sql')).sort();
+    const sqlFiles = readdirSync(join(ROOT, 'db/migrations')).filter((file) => file.endsWith('.sql')).sort();
     expect(sqlFiles.length).toBeGreaterThan(0);
-    expect([...migrate.keys()].sort()).toEqual(['functions/migrate.mjs', ...sqlFiles.map((file) => `infra/migrations/${file}`)].sort());
+    expect([...migrate.keys()].sort()).toEqual(['functions/migrate.mjs', ...sqlFiles.map((file) => `db/migrations/${file}`)].sort());
     for (const file of sqlFiles) {
-      expect(migrate.get(`infra/migrations/${file}`)!.equals(readFileSync(join(ROOT, 'infra/migrations', file))), file).toBe(true);
+      expect(migrate.get(`db/migrations/${file}`)!.equals(readFileSync(join(ROOT, 'db/migrations', file))), file).toBe(true);
     }
     // A bundle, not the TypeScript sources with a node_modules folder.
     expect(identify.get('functions/identify.mjs')!.toString('utf8')).toContain('RDSDataClient');
@@ -238,8 +238,8 @@ describe('the bundles, unzipped and run by Node as Lambda would', () => {
       await handler(event, { getRemainingTimeInMillis: () => 300000, logStreamName: 'stream' });
       console.log(JSON.stringify({ path: m.MIGRATIONS_PATH, statements, sent }));
     `);
-    expect(result.path).toBe(join(dir, 'infra/migrations') + '/');
-    const { loadMigrations } = await import('../migrations/index.js');
+    expect(result.path).toBe(join(dir, 'db/migrations') + '/');
+    const { loadMigrations } = await import('../../db/migrations/index.js');
     expect(result.statements).toEqual(loadMigrations().flatMap((migration) => migration.statements));
     expect(result.sent).toEqual([
       {
@@ -391,8 +391,8 @@ describe('wiring', () => {
     const migrateTimeout = props(dev(), 'MigrateLambdaFunction').Timeout as number;
     expect(properties.ServiceTimeout as number).toBeGreaterThan(migrateTimeout);
     const hash = createHash('sha256');
-    for (const file of readdirSync(join(ROOT, 'infra/migrations')).filter((name) => /^\d+_.*\.sql$/.test(name)).sort()) {
-      hash.update(file).update('\0').update(readFileSync(join(ROOT, 'infra/migrations', file))).update('\0');
+    for (const file of readdirSync(join(ROOT, 'db/migrations')).filter((name) => /^\d+_.*\.sql$/.test(name)).sort()) {
+      hash.update(file).update('\0').update(readFileSync(join(ROOT, 'db/migrations', file))).update('\0');
     }
     expect(properties.MigrationsHash).toBe(hash.digest('hex'));
   });
