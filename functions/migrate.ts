@@ -10,7 +10,7 @@ import { classifyTransient } from '../lib/retry.js';
 import type { SqlExecutor } from '../lib/sql-executor.js';
 
 /**
- * The SchemaMigrations custom resource (infra/aws/migrations.yml): CloudFormation calls this function
+ * The SchemaMigrations custom resource (deploy/migrations.yml): CloudFormation calls this function
  * on Create and Update with the cluster, its secret and the database in ResourceProperties; it applies
  * db/migrations/*.sql through the Data API, the same idempotent files as the local stack, and answers
  * on the ResponseURL. Delete does nothing: the data goes (or stays) with the cluster.
