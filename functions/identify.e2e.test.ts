@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiEvent } from '../test/lambda.js';
+import { apiEvent } from '../dev/lambda.js';
 import { postIdentify, rowsTagged, stack, uniqueDigits, uniqueTag } from '../test/support.js';
 
 // POST /identify over HTTP through serverless-offline, the same handler as on Lambda.

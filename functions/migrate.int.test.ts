@@ -6,9 +6,9 @@ import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceRes
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from '../infra/local-data-api/server.js';
 import { loadMigrations, type Migration } from '../db/migrations/index.js';
-import { dropDatabase, ensureDatabase } from '../infra/mysql.js';
+import { dropDatabase, ensureDatabase } from '../dev/mysql.js';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
-import { lambdaContext } from '../test/lambda.js';
+import { lambdaContext } from '../dev/lambda.js';
 import { sql, stack } from '../test/support.js';
 import type * as Migrate from './migrate.js';
 

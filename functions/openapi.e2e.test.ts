@@ -3,8 +3,8 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { LocalDataApi } from '../infra/local-data-api/server.js';
-import { OPENAPI_PATH } from '../infra/openapi/build.js';
-import { invoke, type Handler } from '../test/lambda.js';
+import { OPENAPI_PATH } from '../dev/openapi/build.js';
+import { invoke, type Handler } from '../dev/lambda.js';
 import { startOwnDataApi } from '../test/own-data-api.js';
 import { postIdentify, uniqueDigits, uniqueTag } from '../test/support.js';
 

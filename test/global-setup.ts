@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { startLocalStack } from '../infra/local-stack.js';
-import { DatabaseUnreachable, dropDatabase } from '../infra/mysql.js';
+import { startLocalStack } from '../dev/local-stack.js';
+import { DatabaseUnreachable, dropDatabase } from '../dev/mysql.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

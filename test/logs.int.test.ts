@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalDataApi } from '../infra/local-data-api/server.js';
-import { invoke, type Handler } from './lambda.js';
+import { invoke, type Handler } from '../dev/lambda.js';
 import { startOwnDataApi } from './own-data-api.js';
 import { uniqueDigits, uniqueTag } from './support.js';
 

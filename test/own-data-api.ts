@@ -5,7 +5,7 @@ import { buildHandler } from '../functions/identify.js';
 import { createDependencies } from '../lib/container.js';
 import type { Config } from '../lib/config.js';
 import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi, type LocalDataApiOptions } from '../infra/local-data-api/server.js';
-import type { Handler } from './lambda.js';
+import type { Handler } from '../dev/lambda.js';
 import { stack } from './support.js';
 
 /**

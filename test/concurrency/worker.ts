@@ -3,7 +3,7 @@
  * import, as on a cold start), firing its share of the requests at the given width.
  * Protocol over IPC: receives { env } once, then { requests, width } batches; answers with results.
  */
-import { apiEvent, lambdaContext } from '../lambda.js';
+import { apiEvent, lambdaContext } from '../../dev/lambda.js';
 import type { WorkloadRequest } from './workload.js';
 
 export interface WorkerResult {

@@ -9,7 +9,7 @@ import type { SqlExecutor } from '../../lib/sql-executor.js';
 import type { LocalDataApi } from '../../infra/local-data-api/server.js';
 import { check } from '../concurrency/check.js';
 import { generateWorkload } from '../concurrency/workload.js';
-import { invoke, type Handler } from '../lambda.js';
+import { invoke, type Handler } from '../../dev/lambda.js';
 import { startOwnDataApi } from '../own-data-api.js';
 import { finalRows, rowsTagged, stack, uniqueDigits, uniqueTag } from '../support.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
