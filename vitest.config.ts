@@ -22,14 +22,14 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{lib,functions,db,deploy,dev,infra,test,bench}/**/*.test.ts'],
+          include: ['{lib,functions,db,deploy,dev,packages,test,bench}/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['{lib,functions,db,deploy,dev,infra,test,bench}/**/*.{int,e2e}.test.ts'],
+          include: ['{lib,functions,db,deploy,dev,packages,test,bench}/**/*.{int,e2e}.test.ts'],
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

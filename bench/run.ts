@@ -11,7 +11,7 @@ import mysql from 'mysql2/promise';
 import { parse } from 'yaml';
 import { createDependencies } from '../lib/container.js';
 import type { SqlExecutor } from '../lib/sql-executor.js';
-import { LOCAL_DEFAULTS } from '../infra/local-data-api/server.js';
+import { LOCAL_DEFAULTS } from 'local-data-api';
 import { PROJECT_ROOT, startLocalStack, type LocalStack } from '../dev/local-stack.js';
 import { DatabaseUnreachable } from '../dev/mysql.js';
 import { apiEvent, lambdaContext, type Handler } from '../dev/lambda.js';

@@ -48,7 +48,7 @@ async function npmPackage(stage: string, ...extra: string[]): Promise<Packaged> 
 beforeAll(async () => {
   workspace = mkdtempSync(join(tmpdir(), 'identify-template-'));
   const project = join(workspace, 'project');
-  for (const entry of ['serverless.yml', 'package.json', 'tsconfig.json', 'functions', 'lib', 'db', 'deploy', 'infra']) {
+  for (const entry of ['serverless.yml', 'package.json', 'tsconfig.json', 'functions', 'lib', 'db', 'deploy']) {
     cpSync(join(ROOT, entry), join(project, entry), { recursive: true, filter: (source) => !/\.test\.ts$/.test(source) });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
 import { runMigrations } from '../db/migrations/index.js';
-import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi, type LocalDataApiOptions } from '../infra/local-data-api/server.js';
+import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi, type LocalDataApiOptions } from 'local-data-api';
 import { ensureDatabase } from './mysql.js';
 
 /**

@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from '../infra/local-data-api/server.js';
+import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from 'local-data-api';
 import { loadMigrations, type Migration } from '../db/migrations/index.js';
 import { dropDatabase, ensureDatabase } from '../dev/mysql.js';
 import { DataApiExecutor } from '../lib/data-api/executor.js';

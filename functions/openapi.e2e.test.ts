@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { LocalDataApi } from '../infra/local-data-api/server.js';
+import type { LocalDataApi } from 'local-data-api';
 import { OPENAPI_PATH } from '../dev/openapi/build.js';
 import { invoke, type Handler } from '../dev/lambda.js';
 import { startOwnDataApi } from '../test/own-data-api.js';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHandler } from '../functions/identify.js';
 import { createDependencies } from '../lib/container.js';
-import { LOCAL_DEFAULTS } from '../infra/local-data-api/server.js';
+import { LOCAL_DEFAULTS } from 'local-data-api';
 import { runMigrations } from '../db/migrations/index.js';
 import { dropDatabase, ensureDatabase } from '../dev/mysql.js';
 import { apiEvent, lambdaContext, type Handler } from '../dev/lambda.js';

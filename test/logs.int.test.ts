@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { LocalDataApi } from '../infra/local-data-api/server.js';
+import type { LocalDataApi } from 'local-data-api';
 import { invoke, type Handler } from '../dev/lambda.js';
 import { startOwnDataApi } from './own-data-api.js';
 import { uniqueDigits, uniqueTag } from './support.js';

@@ -4,7 +4,7 @@ import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { buildHandler } from '../functions/identify.js';
 import { createDependencies } from '../lib/container.js';
 import type { Config } from '../lib/config.js';
-import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi, type LocalDataApiOptions } from '../infra/local-data-api/server.js';
+import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi, type LocalDataApiOptions } from 'local-data-api';
 import type { Handler } from '../dev/lambda.js';
 import { stack } from './support.js';
 

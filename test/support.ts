@@ -4,7 +4,7 @@ import mysql from 'mysql2/promise';
 import { inject } from 'vitest';
 import { ContactRepository } from '../lib/contact-repository.js';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
-import { LOCAL_DEFAULTS } from '../infra/local-data-api/server.js';
+import { LOCAL_DEFAULTS } from 'local-data-api';
 import type { FinalRow } from './concurrency/check.js';
 
 /** Shared helpers of the integration and end-to-end tests. */

@@ -9,7 +9,7 @@ import { RETRY } from '../../lib/container.js';
 import { DataApiExecutor } from '../../lib/data-api/executor.js';
 import { IdentifyService } from '../../lib/identify.js';
 import type { SqlExecutor, SqlParams } from '../../lib/sql-executor.js';
-import { LOCAL_DEFAULTS } from '../../infra/local-data-api/server.js';
+import { LOCAL_DEFAULTS } from 'local-data-api';
 
 const [endpoint, database, email, phone] = process.argv.slice(2) as [string, string, string, string];
 const client = new RDSDataClient({ endpoint, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials });

@@ -5,7 +5,7 @@ import { ContactRepository } from '../../lib/contact-repository.js';
 import { RETRY } from '../../lib/container.js';
 import { DataApiExecutor } from '../../lib/data-api/executor.js';
 import { IdentifyService } from '../../lib/identify.js';
-import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from '../../infra/local-data-api/server.js';
+import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from 'local-data-api';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { rowsTagged, stack, uniqueDigits, uniqueTag } from '../support.js';
 

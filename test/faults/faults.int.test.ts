@@ -6,7 +6,7 @@ import { RETRY } from '../../lib/container.js';
 import { DataApiExecutor } from '../../lib/data-api/executor.js';
 import { IdentifyService } from '../../lib/identify.js';
 import type { SqlExecutor } from '../../lib/sql-executor.js';
-import type { LocalDataApi } from '../../infra/local-data-api/server.js';
+import type { LocalDataApi } from 'local-data-api';
 import { check } from '../concurrency/check.js';
 import { generateWorkload } from '../concurrency/workload.js';
 import { invoke, type Handler } from '../../dev/lambda.js';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stack } from '../../test/support.js';
+import { stack } from '../../../test/support.js';
 import { runConformanceCheck } from './conformance-check.js';
 
 // `npm run data-api` as a user runs it, checked from outside with the AWS SDK alone.

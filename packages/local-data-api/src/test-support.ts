@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { SignatureV4 } from '@smithy/signature-v4';
 import mysql from 'mysql2/promise';
-import { stack } from '../../test/support.js';
+import { stack } from '../../../test/support.js';
 import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi, type LocalDataApiOptions } from './server.js';
 import { NodeSha256 } from './sigv4.js';
 
