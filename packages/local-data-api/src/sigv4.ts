@@ -31,8 +31,9 @@ const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/a
 export async function verifySignature(
   request: { method: string; path: string; headers: IncomingHttpHeaders; body: Uint8Array | string },
   credentials: LocalCredentials,
-  options: { maxClockSkewMs?: number; now?: number } = {},
+  options: { maxClockSkewMs?: number; now?: number; service?: string } = {},
 ): Promise<void> {
+  const expectedService = options.service ?? 'rds-data';
   const authorization = header(request.headers, 'authorization');
   if (!authorization) throw dataApiError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   const match = AUTH.exec(authorization);
@@ -46,7 +47,9 @@ export async function verifySignature(
   if (accessKeyId !== credentials.accessKeyId) {
     throw dataApiError('UnrecognizedClientException', 'The security token included in the request is invalid.');
   }
-  if (service !== 'rds-data') throw dataApiError('InvalidSignatureException', `Credential should be scoped to correct service: 'rds-data'.`);
+  if (service !== expectedService) {
+    throw dataApiError('InvalidSignatureException', `Credential should be scoped to correct service: '${expectedService}'.`);
+  }
   const amzDate = header(request.headers, 'x-amz-date');
   if (!amzDate || !/^\d{8}T\d{6}Z$/.test(amzDate)) {
     throw dataApiError('InvalidSignatureException', `Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.`);
@@ -77,7 +80,7 @@ export async function verifySignature(
   }
   const url = new URL(request.path, 'http://localhost');
   // Sign the same request again: exactly the headers the client signed, nothing added.
-  const signer = signerFor(credentials, region!);
+  const signer = signerFor(credentials, region!, expectedService);
   const resigned = await signer.sign(
     {
       method: request.method,
@@ -88,7 +91,7 @@ export async function verifySignature(
       headers,
       body: request.body,
     },
-    { signingDate: parseAmzDate(amzDate), signingRegion: region, signingService: 'rds-data', signableHeaders: new Set(signed) },
+    { signingDate: parseAmzDate(amzDate), signingRegion: region, signingService: expectedService, signableHeaders: new Set(signed) },
   );
   const expected = /Signature=([0-9a-f]{64})/.exec(String(resigned.headers.authorization ?? ''))?.[1];
   if (expected !== signature) {
@@ -101,15 +104,16 @@ export async function verifySignature(
 
 const signers = new WeakMap<LocalCredentials, Map<string, SignatureV4>>();
 
-/** One signer per credentials and region: it caches its signing keys (one per day). */
-function signerFor(credentials: LocalCredentials, region: string): SignatureV4 {
-  let byRegion = signers.get(credentials);
-  if (!byRegion) signers.set(credentials, (byRegion = new Map()));
-  let signer = byRegion.get(region);
+/** One signer per credentials, region and service: it caches its signing keys (one per day). */
+function signerFor(credentials: LocalCredentials, region: string, service: string): SignatureV4 {
+  let byScope = signers.get(credentials);
+  if (!byScope) signers.set(credentials, (byScope = new Map()));
+  const scope = `${region}/${service}`;
+  let signer = byScope.get(scope);
   if (!signer) {
-    if (byRegion.size > 32) byRegion.clear();
-    signer = new SignatureV4({ credentials, region, service: 'rds-data', sha256: NodeSha256, applyChecksum: false });
-    byRegion.set(region, signer);
+    if (byScope.size > 32) byScope.clear();
+    signer = new SignatureV4({ credentials, region, service, sha256: NodeSha256, applyChecksum: false });
+    byScope.set(scope, signer);
   }
   return signer;
 }
