@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { createDependencies } from '../lib/container.js';
 import type { SqlExecutor } from '../lib/sql-executor.js';
 import { LOCAL_DEFAULTS } from 'local-data-api';
-import { PROJECT_ROOT, startLocalStack, type LocalStack } from '../dev/local-stack.js';
+import { PROJECT_ROOT, localStackOptionsFromEnv, startLocalStack, type LocalStack } from '../dev/local-stack.js';
 import { DatabaseUnreachable } from '../dev/mysql.js';
 import { apiEvent, lambdaContext, type Handler } from '../dev/lambda.js';
 import { MysqlExecutor } from './mysql-executor.js';
@@ -25,7 +25,11 @@ import { KINDS, Workload, seedCustomers, type BenchRequest, type Kind } from './
  *   (b) the handler called in-process, with the local Data API server;
  *   (c) the same handler and reconciliation code on a direct mysql2 adapter (the floor).
  * Then Data API calls and SQL statements per kind of request (counted by the local server), and the
- * cold start of the bundled function. Prints a table; writes JSON and an SVG chart to bench/results/.
+ * cold start of the bundled function. Prints a table; writes JSON and an SVG chart to bench/.results/
+ * (untracked); --save also writes them to bench/results/ (tracked), for the record.
+ *
+ * MYSQL_URL and DB_NAME are honoured as by npm start, but DB_NAME defaults to identify_bench: the
+ * benchmark empties and seeds its database, so it never touches the local data by default.
  */
 const { values: flags } = parseArgs({
   options: {
@@ -35,16 +39,19 @@ const { values: flags } = parseArgs({
     paths: { type: 'string', default: 'a,b,c' },
     seed: { type: 'string', default: '42' },
     customers: { type: 'string', default: '5000' },
-    out: { type: 'string', default: join(PROJECT_ROOT, 'bench/results') },
+    out: { type: 'string', default: join(PROJECT_ROOT, 'bench/.results') },
+    save: { type: 'boolean', default: false },
   },
 });
+const SAVED_RESULTS = join(PROJECT_ROOT, 'bench/results');
 const DURATION_MS = Number(flags.duration) * 1000;
 const WARMUP_MS = Number(flags.warmup) * 1000;
 const LEVELS = flags.concurrency.split(',').map(Number);
 const PATHS = flags.paths.split(',') as PathName[];
 const SEED = Number(flags.seed);
 const CUSTOMERS = Number(flags.customers);
-const DB_NAME = 'identify_bench';
+const DB_NAME = process.env.DB_NAME || 'identify_bench';
+const { mysqlUrl: MYSQL_URL } = localStackOptionsFromEnv();
 
 type PathName = 'a' | 'b' | 'c';
 const PATH_LABEL: Record<PathName, string> = {
@@ -70,14 +77,15 @@ const progress = (text: string) => process.stderr.write(`\r\x1b[2K${text}`);
 // builds its own handlers with buildHandler, so the environment only has to be complete, not used.
 process.env.DB_CLUSTER_ARN ??= LOCAL_DEFAULTS.resourceArn;
 process.env.DB_SECRET_ARN ??= LOCAL_DEFAULTS.secretArn;
-process.env.DB_NAME ??= DB_NAME;
+process.env.DB_NAME = DB_NAME;
 process.env.AWS_REGION ??= LOCAL_DEFAULTS.region;
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 const { buildHandler } = await import('../functions/identify.js');
 
 async function main() {
-  const stack = await startLocalStack({ port: 0, lambdaPort: 0, dataApiPort: 0, dbName: DB_NAME, offline: PATHS.includes('a') });
+  progress(`emptying and seeding database ${DB_NAME} on ${MYSQL_URL}…`);
+  const stack = await startLocalStack({ port: 0, lambdaPort: 0, dataApiPort: 0, mysqlUrl: MYSQL_URL, dbName: DB_NAME, offline: PATHS.includes('a') });
   const pool = mysql.createPool({ uri: stack.mysqlUrl, database: DB_NAME, connectionLimit: 4 });
   const direct = MysqlExecutor.create(stack.mysqlUrl, DB_NAME);
   try {
@@ -103,17 +111,25 @@ async function main() {
       coldStart,
     };
     printReport(report);
-    mkdirSync(flags.out, { recursive: true });
-    const stamp = report.date.replace(/[:.]/g, '-');
-    writeFileSync(join(flags.out, `${stamp}.json`), JSON.stringify(report, null, 2));
-    writeFileSync(join(flags.out, 'latest.json'), JSON.stringify(report, null, 2));
-    writeFileSync(join(flags.out, 'latest.svg'), renderChart(cells, PATH_LABEL));
-    console.log(`\nwrote ${join(flags.out, 'latest.json')} and latest.svg (and ${stamp}.json)`);
+    writeResults(report, cells);
   } finally {
     await direct.close();
     await pool.end();
     await stack.stop();
   }
+}
+
+/** Always into the untracked folder; into the tracked bench/results/ only when asked (--save). */
+function writeResults(report: { date: string }, cells: CellResult[]) {
+  const stamp = report.date.replace(/[:.]/g, '-');
+  const folders = flags.save ? [flags.out, SAVED_RESULTS] : [flags.out];
+  for (const folder of folders) {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'latest.json'), JSON.stringify(report, null, 2));
+    writeFileSync(join(folder, 'latest.svg'), renderChart(cells, PATH_LABEL));
+  }
+  writeFileSync(join(flags.out, `${stamp}.json`), JSON.stringify(report, null, 2));
+  console.log(`\nwrote ${folders.map((folder) => join(folder, 'latest.json')).join(' and ')}, with latest.svg beside (and ${stamp}.json)`);
 }
 
 type Sender = (request: BenchRequest) => Promise<number>;
