@@ -25,7 +25,11 @@ interface Packaged {
 
 let workspace: string;
 let validator: TemplateValidator;
-const stages: Record<'dev' | 'prod' | 'local' | 'devMax6', Packaged> = {} as never;
+const stages: Record<'dev' | 'prod' | 'local' | 'devMax6' | 'devJwt' | 'qaThrottled', Packaged> = {} as never;
+// The JWT choice as an operator makes it at deploy time (docs/DEPLOY.md), for a generic OAuth2 provider.
+const JWT_ISSUER = 'https://auth.example.com/';
+const JWT_AUDIENCES = ['https://identify.example.com', 'identify-backends'];
+const JWT_SCOPES = ['identify/invoke', 'identify/admin'];
 
 /** The environment of a machine with no AWS account: no keys, no profile, no config files. */
 function withoutAws(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -57,7 +61,16 @@ beforeAll(async () => {
   stages.prod = await npmPackage('prod');
   stages.local = await npmPackage('local');
   stages.devMax6 = await npmPackage('dev', '--param=maxCapacity=6');
-}, 120_000);
+  stages.devJwt = await npmPackage(
+    'dev',
+    '--param=authorizer=jwt',
+    `--param=jwtIssuer=${JWT_ISSUER}`,
+    `--param=jwtAudience=${JWT_AUDIENCES.join(', ')}`,
+    `--param=jwtScopes=${JWT_SCOPES.join(',')}`,
+  );
+  // A stage with no params of its own, throttled by the command line.
+  stages.qaThrottled = await npmPackage('qa', '--param=throttleRateLimit=5', '--param=throttleBurstLimit=7');
+}, 180_000);
 
 afterAll(() => {
   if (workspace) rmSync(workspace, { recursive: true, force: true });
@@ -125,7 +138,7 @@ describe('npm run package', () => {
 
 describe('AWS CloudFormation resource schemas (@aws-cdk/aws-service-spec)', () => {
   it('accept every resource of the dev and prod templates', () => {
-    for (const stage of ['dev', 'prod', 'devMax6'] as const) {
+    for (const stage of ['dev', 'prod', 'devMax6', 'devJwt', 'qaThrottled'] as const) {
       expect(validator.validate(stages[stage].template), stage).toEqual([]);
       expect(validator.validate(stages[stage].createTemplate), `${stage} create`).toEqual([]);
     }
@@ -174,6 +187,86 @@ describe('the API', () => {
     // The only route: nothing else is exposed.
     const routes = Object.values(dev().Resources).filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route');
     expect(routes).toHaveLength(1);
+  });
+});
+
+describe('who may call the API', () => {
+  const ROUTE = 'HttpApiRoutePostIdentify';
+  const AUTHORIZER = 'HttpApiAuthorizerJwt';
+  const INVOKE_ARN = 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${HttpApi}/$default/POST/identify';
+  const ofType = (template: Template, type: string) => Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+
+  it('requires IAM authorization (SigV4) on POST /identify by default, on every deployed stage', () => {
+    for (const stage of ['dev', 'prod', 'devMax6', 'qaThrottled'] as const) {
+      const route = props(stages[stage].template, ROUTE);
+      expect(route.AuthorizationType, stage).toBe('AWS_IAM');
+      expect(route.AuthorizerId, stage).toBeUndefined();
+      expect(route.AuthorizationScopes, stage).toBeUndefined();
+      expect(ofType(stages[stage].template, 'AWS::ApiGatewayV2::Authorizer'), stage).toEqual([]);
+    }
+  });
+
+  it('requires a JWT from the configured issuer, for the configured audience, with one of the scopes, when a stage chooses jwt', () => {
+    const template = stages.devJwt.template;
+    const route = props(template, ROUTE);
+    expect(route.AuthorizationType).toBe('JWT');
+    expect(route.AuthorizerId).toEqual({ Ref: AUTHORIZER });
+    expect(route.AuthorizationScopes).toEqual(JWT_SCOPES);
+    expect(res(template, AUTHORIZER).Type).toBe('AWS::ApiGatewayV2::Authorizer');
+    expect(props(template, AUTHORIZER)).toEqual({
+      ApiId: { Ref: 'HttpApi' },
+      Name: 'jwt',
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: JWT_ISSUER, Audience: JWT_AUDIENCES },
+    });
+    // The authorizer is the only addition: no function, no role, no permission comes with it.
+    expect(Object.keys(template.Resources).sort()).toEqual([...Object.keys(dev().Resources), AUTHORIZER].sort());
+  });
+
+  it('throttles every stage: dev and prod by their params, any other stage by the defaults or the command line', () => {
+    const settings = (template: Template) => props(template, 'HttpApiStage').DefaultRouteSettings;
+    expect(settings(dev())).toEqual({ DetailedMetricsEnabled: false, ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    expect(settings(prod())).toEqual({ DetailedMetricsEnabled: false, ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
+    expect(settings(stages.devJwt.template)).toEqual(settings(dev()));
+    expect(settings(stages.qaThrottled.template)).toEqual({ DetailedMetricsEnabled: false, ThrottlingRateLimit: '5', ThrottlingBurstLimit: '7' });
+    expect(settings(stages.local.template)).toMatchObject({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    // Per-route settings would override the stage's: there are none.
+    for (const stage of ['dev', 'prod', 'devJwt', 'qaThrottled'] as const) expect(props(stages[stage].template, 'HttpApiStage').RouteSettings, stage).toBeUndefined();
+  });
+
+  it('outputs the exact execute-api ARN of the route and the policy statement a caller’s role needs', () => {
+    for (const stage of ['dev', 'prod', 'qaThrottled'] as const) {
+      const outputs = stages[stage].template.Outputs!;
+      expect(outputs.IdentifyInvokeArn!.Value, stage).toEqual({ 'Fn::Sub': INVOKE_ARN });
+      const statement = (outputs.IdentifyInvokePolicyStatement!.Value as { 'Fn::Sub': string })['Fn::Sub'];
+      // A JSON document once CloudFormation has substituted the references.
+      const substituted = statement.replace(/\$\{([^}]+)\}/g, (_, name: string) => `<${name}>`);
+      expect(JSON.parse(substituted), stage).toEqual({ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: INVOKE_ARN.replace(/\$\{([^}]+)\}/g, (_, name: string) => `<${name}>`) });
+    }
+    // The ARN names the route as it is deployed: the stage's name, then the route key's method and path.
+    const routeKey = props(dev(), ROUTE).RouteKey as string;
+    const stageName = props(dev(), 'HttpApiStage').StageName as string;
+    expect(INVOKE_ARN.endsWith(`:\${HttpApi}/${stageName}/${routeKey.replace(' ', '')}`)).toBe(true);
+  });
+
+  it('has no CORS configuration and no OPTIONS route: callers are backends, never browsers', () => {
+    for (const stage of ['dev', 'prod', 'devJwt', 'qaThrottled', 'local'] as const) {
+      expect(props(stages[stage].template, 'HttpApi').CorsConfiguration, stage).toBeUndefined();
+      for (const [id, route] of ofType(stages[stage].template, 'AWS::ApiGatewayV2::Route')) {
+        expect((route.Properties as { RouteKey: string }).RouteKey, `${stage} ${id}`).not.toMatch(/^OPTIONS /);
+      }
+    }
+  });
+
+  it('grants the functions nothing for it: no execute-api in any role, API Gateway invokes identify through its one permission', () => {
+    for (const stage of ['dev', 'prod', 'devJwt'] as const) {
+      for (const role of ['IdentifyRole', 'MigrateRole']) {
+        expect(JSON.stringify(props(stages[stage].template, role)), `${stage} ${role}`).not.toMatch(/execute-api|apigateway/);
+      }
+      const permissions = ofType(stages[stage].template, 'AWS::Lambda::Permission');
+      expect(permissions.map(([id]) => id), stage).toEqual(['IdentifyLambdaPermissionHttpApi']);
+    }
   });
 });
 
@@ -422,7 +515,7 @@ describe('stages', () => {
     expect(props(dev(), 'AuroraCluster').ServerlessV2ScalingConfiguration.MinCapacity).toBe(0);
     expect(res(dev(), 'IdentifyLogGroup').DeletionPolicy).toBe('Delete');
     expect(props(dev(), 'IdentifyLogGroup').RetentionInDays).toBe(14);
-    expect(props(dev(), 'HttpApiStage').DefaultRouteSettings).toEqual({ DetailedMetricsEnabled: false });
+    expect(props(dev(), 'HttpApiStage').DefaultRouteSettings).toEqual({ DetailedMetricsEnabled: false, ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
   });
 
   it('prod is protected from deletion, snapshots on delete, keeps its logs and throttles the API', () => {

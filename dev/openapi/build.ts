@@ -15,6 +15,30 @@ const strip = ({ $id: _id, ...schema }: { $id: string } & Record<string, unknown
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const errorBody = (example: string) => ({ 'application/json': { schema: ref('ErrorResponse'), example: { message: example } } });
 
+// Who may call (docs/DEPLOY.md): one of these per stage, IAM unless the stage's params choose JWT.
+const JWT_EXAMPLE_SCOPE = 'identify/invoke';
+const securitySchemes = {
+  sigv4: {
+    type: 'apiKey',
+    name: 'Authorization',
+    in: 'header',
+    'x-amazon-apigateway-authtype': 'awsSigv4',
+    description:
+      'AWS Signature Version 4 (service execute-api) by an IAM principal allowed execute-api:Invoke on this route: the stack outputs the exact ARN (IdentifyInvokeArn) and the policy statement (IdentifyInvokePolicyStatement). Temporary credentials add X-Amz-Security-Token. The default on every stage.',
+  },
+  jwt: {
+    type: 'oauth2',
+    description:
+      'On a stage deployed with authorizer=jwt: an OAuth2 access token (client credentials) from the stage\'s jwtIssuer, for its jwtAudience, holding one of its jwtScopes, as "Authorization: Bearer <token>". The token URL and scope are those of your provider; the ones here are examples.',
+    flows: {
+      clientCredentials: {
+        tokenUrl: 'https://auth.example.com/oauth2/token',
+        scopes: { [JWT_EXAMPLE_SCOPE]: 'Call POST /identify (the scope named by the stage\'s jwtScopes param)' },
+      },
+    },
+  },
+};
+
 export function openApiDocument() {
   return {
     openapi: '3.1.0',
@@ -23,14 +47,22 @@ export function openApiDocument() {
       version: '1.0.0',
       summary: 'Identity reconciliation: links every contact detail of one customer into one group.',
       description:
-        'POST /identify with an email, a phone number or both. The service finds the live contacts that share either, merges their groups under the oldest primary, records what is new, and answers with the whole group. Behaviour: CONTRACT.md.',
+        'POST /identify with an email, a phone number or both. The service finds the live contacts that share either, merges their groups under the oldest primary, records what is new, and answers with the whole group. Behaviour: CONTRACT.md.\n\nCallers are the shop\'s own backends, never browsers: every request is authorized (SigV4 by default, a JWT on stages configured for it), every stage is throttled, and there is no CORS (no Access-Control-* headers, no OPTIONS preflight).',
     },
-    servers: [{ url: 'http://localhost:3000', description: 'npm start (serverless-offline)' }],
+    servers: [
+      { url: 'http://localhost:3000', description: 'npm start (serverless-offline)' },
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+        description: 'A deployed stage (stack output HttpApiUrl)',
+        variables: { apiId: { default: 'abc123def4', description: 'The stack output HttpApiId' }, region: { default: 'us-east-1' } },
+      },
+    ],
     paths: {
       '/identify': {
         post: {
           operationId: 'identify',
           summary: 'Reconcile a contact and answer with its whole group',
+          security: [{ sigv4: [] }, { jwt: [JWT_EXAMPLE_SCOPE] }],
           requestBody: {
             required: true,
             content: {
@@ -66,7 +98,22 @@ export function openApiDocument() {
             },
             '400': { description: 'Malformed JSON, a body that is not an object, wrong types, an invalid email or phone, both absent, an unknown or repeated field. Nothing was written.', content: errorBody('email must contain exactly one "@", as in name@example.com') },
             '413': { description: 'The body is over 10,240 bytes. Nothing was written.', content: errorBody('request body must be at most 10240 bytes; this one has 11016') },
+            '401': {
+              description:
+                'Only on a stage with the JWT authorizer: the bearer token is missing, expired, or not from the configured issuer and audience (API Gateway answers, with a WWW-Authenticate header saying why). Nothing was written.',
+              headers: { 'WWW-Authenticate': { description: 'Bearer, with error and error_description.', schema: { type: 'string' } } },
+              content: errorBody('Unauthorized'),
+            },
+            '403': {
+              description:
+                'The request is not authorized: not signed, signed wrongly, or by a principal without execute-api:Invoke on this route (IAM); a token without any of the required scopes (JWT). API Gateway answers before the function runs. Nothing was written.',
+              content: errorBody('Forbidden'),
+            },
             '415': { description: 'The Content-Type is missing or not JSON. Nothing was written.', content: errorBody('Content-Type must be application/json') },
+            '429': {
+              description: 'The stage\'s throttling limit (rate and burst, per stage) is exceeded: API Gateway answers before the function runs. Nothing was written; retry with backoff.',
+              content: errorBody('Too Many Requests'),
+            },
             '503': {
               description: 'The database is unavailable for now (for example Aurora resuming from pause). Nothing was half-written; retry after Retry-After seconds.',
               headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'integer', minimum: 1 } } },
@@ -82,6 +129,7 @@ export function openApiDocument() {
         ContactResponse: strip(ContactResponseSchema),
         ErrorResponse: strip(ErrorResponseSchema),
       },
+      securitySchemes,
     },
   };
 }

@@ -20,7 +20,27 @@ describe('openapi.yaml', () => {
   it('documents every status the handler answers, and Retry-After on 503', () => {
     const document = parse(readFileSync(OPENAPI_PATH, 'utf8'));
     const responses = document.paths['/identify'].post.responses;
-    expect(Object.keys(responses).sort()).toEqual(['200', '400', '413', '415', '503']);
+    expect(Object.keys(responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '429', '503']);
     expect(responses['503'].headers['Retry-After'].required).toBe(true);
+  });
+
+  it('requires SigV4 or a JWT on the operation, and documents the gateway\'s refusals as {message}', () => {
+    const document = parse(readFileSync(OPENAPI_PATH, 'utf8'));
+    const operation = document.paths['/identify'].post;
+    const schemes = document.components.securitySchemes;
+    expect(schemes.sigv4).toEqual(expect.objectContaining({ type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4' }));
+    expect(schemes.jwt.type).toBe('oauth2');
+    expect(Object.keys(schemes.jwt.flows)).toEqual(['clientCredentials']);
+    // Alternatives: one requirement object each, so either scheme alone satisfies it.
+    expect(operation.security).toEqual([{ sigv4: [] }, { jwt: [expect.any(String)] }]);
+    expect(Object.keys(schemes.jwt.flows.clientCredentials.scopes)).toContain(operation.security[1].jwt[0]);
+    for (const [status, message] of [['403', 'Forbidden'], ['429', 'Too Many Requests'], ['401', 'Unauthorized']]) {
+      const body = operation.responses[status!].content['application/json'];
+      expect(body.schema.$ref, status).toBe('#/components/schemas/ErrorResponse');
+      expect(body.example, status).toEqual({ message });
+    }
+    // No CORS: said in words, and no OPTIONS operation.
+    expect(document.info.description).toMatch(/no CORS/);
+    expect(document.paths['/identify'].options).toBeUndefined();
   });
 });
