@@ -15,7 +15,8 @@ export function callerIdentity(logger: Logger): MiddlewareObj<APIGatewayProxyEve
   return {
     before: ({ event }) => {
       const caller = callerOf(event);
-      if (caller !== undefined) logger.appendKeys({ caller: redactEmails(caller) });
+      // Segment by segment, so an address in a role session name masks only that segment.
+      if (caller !== undefined) logger.appendKeys({ caller: caller.split('/').map(redactEmails).join('/') });
     },
   };
 }
