@@ -1,3 +1,6 @@
+import { BlocklistError, parseBlockedValues, type Blocklist } from './blocklist.js';
+import { normalizeEmail, normalizePhone } from './request.js';
+
 /**
  * The service's configuration, read once per container. A missing variable fails the cold start
  * with its name, rather than a confusing error on the first request.
@@ -11,7 +14,16 @@ export interface Config {
   database: string;
   /** Timeout of one Data API HTTP call, in ms (DATA_API_REQUEST_TIMEOUT_MS, default 20000). */
   requestTimeoutMs: number;
+  /**
+   * Values that identify nobody (BLOCKED_EMAILS, BLOCKED_PHONES; syntax in lib/blocklist.ts).
+   * Absent: nothing blocked (handlers that tests build from a literal Config leave it out).
+   */
+  blocklist?: Blocklist;
+  /** A request that touches a larger group logs one warning (LARGE_GROUP_WARNING_SIZE, default 1000). */
+  largeGroupWarningSize?: number;
 }
+
+export const DEFAULT_LARGE_GROUP_WARNING_SIZE = 1_000;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -23,7 +35,21 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretArn: required(env, 'DB_SECRET_ARN'),
     database: required(env, 'DB_NAME'),
     requestTimeoutMs: positiveInt(env, 'DATA_API_REQUEST_TIMEOUT_MS', 20_000),
+    blocklist: readBlocklist(env),
+    largeGroupWarningSize: positiveInt(env, 'LARGE_GROUP_WARNING_SIZE', DEFAULT_LARGE_GROUP_WARNING_SIZE),
   };
+}
+
+export function readBlocklist(env: NodeJS.ProcessEnv): Blocklist {
+  try {
+    return {
+      blocksEmail: parseBlockedValues('BLOCKED_EMAILS', env.BLOCKED_EMAILS, normalizeEmail),
+      blocksPhone: parseBlockedValues('BLOCKED_PHONES', env.BLOCKED_PHONES, normalizePhone),
+    };
+  } catch (error) {
+    if (error instanceof BlocklistError) throw new ConfigError(`environment variable ${error.message}`);
+    throw error;
+  }
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {

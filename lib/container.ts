@@ -3,7 +3,8 @@ import { Agent as HttpsAgent } from 'node:https';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
-import type { Config } from './config.js';
+import { NOTHING_BLOCKED, type Blocklist } from './blocklist.js';
+import { DEFAULT_LARGE_GROUP_WARNING_SIZE, type Config } from './config.js';
 import { ContactRepository } from './contact-repository.js';
 import { DataApiExecutor } from './data-api/executor.js';
 import { IdentifyService } from './identify.js';
@@ -12,9 +13,14 @@ import type { SqlExecutor } from './sql-executor.js';
 
 /** What the handler needs, built once per container (outside the handler) and handed in. */
 export interface Dependencies {
-  service: IdentifyService;
+  /** The use case (an in-memory stand-in in the handler's fast tests). */
+  service: Pick<IdentifyService, 'identify'>;
   logger: Logger;
   metrics: Metrics;
+  /** Values that identify nobody: treated as absent in requests, left out of answers. */
+  blocklist: Blocklist;
+  /** Above this many contacts in the group a request touches, one warning line is logged. */
+  largeGroupWarningSize: number;
 }
 
 export const RETRY = { maxAttempts: 12, baseDelayMs: 20, maxDelayMs: 1_000 };
@@ -47,5 +53,7 @@ export function createDependencies(
     service: new IdentifyService({ repository: new ContactRepository(executor), retry: RETRY }),
     logger: options.logger ?? new Logger({ serviceName: 'identify' }),
     metrics: options.metrics ?? new Metrics({ namespace: 'Identify', serviceName: 'identify' }),
+    blocklist: config.blocklist ?? NOTHING_BLOCKED,
+    largeGroupWarningSize: config.largeGroupWarningSize ?? DEFAULT_LARGE_GROUP_WARNING_SIZE,
   };
 }

@@ -6,7 +6,12 @@ const EMAIL_LIKE = /[^\s'"`,;:()<>[\]{}]*@[^\s'"`,;:()<>[\]{}]*/g;
 const DIGIT_RUN = /\+?\d[\d\s().-]{3,}\d/g;
 
 export function redact(text: string): string {
-  return text.replace(EMAIL_LIKE, '<email>').replace(DIGIT_RUN, '<digits>');
+  return redactEmails(text).replace(DIGIT_RUN, '<digits>');
+}
+
+/** Masks only what could be an email: for text whose digit runs are ids (an ARN's account id). */
+export function redactEmails(text: string): string {
+  return text.replace(EMAIL_LIKE, '<email>');
 }
 
 /** The parts of an error worth logging, with contact details masked. */

@@ -264,3 +264,60 @@ describe('parseIdentifyRequest', () => {
     expect(error.message).toContain(field);
   });
 });
+
+describe('messages a caller can read', () => {
+  it.each([
+    [{ email: { a: 1 } }, 'email must be a string or null, not an object'],
+    [{ phoneNumber: { a: 1 } }, 'phoneNumber must be a string, a non-negative integer or null, not an object'],
+    [{ email: ['a@b.co'] }, 'email must be a string or null, not an array'],
+    [{ email: 42 }, 'email must be a string or null, not a number'],
+  ])('names the wrong type with the right article: %j', (body, message) => {
+    expect(badInput(() => parseIdentifyRequest(body)).message).toBe(message);
+  });
+
+  it('says a JSON string body must be a JSON object', () => {
+    expect(badInput(() => parseIdentifyRequest('hello')).message).toMatch(/^request body must be a JSON object .*not a string$/);
+  });
+});
+
+describe('the replacement character U+FFFD (bytes that were not UTF-8)', () => {
+  it.each([
+    ['an email', { email: 'caf\uFFFD@b.co' }, 'email'],
+    ['an email beside a valid phone', { email: 'caf\uFFFD@b.co', phoneNumber: '123' }, 'email'],
+    ['a phone', { phoneNumber: '12\uFFFD34' }, 'phoneNumber'],
+  ])('is refused in %s, naming it', (_name, body, field) => {
+    const message = badInput(() => parseIdentifyRequest(body)).message;
+    expect(message).toContain(field);
+    expect(message).toMatch(/U\+FFFD/);
+    expect(message).toMatch(/not valid UTF-8/);
+  });
+});
+
+describe('parseIdentifyRequest with a blocklist', () => {
+  const blocklist = {
+    blocksEmail: (email: string) => email === 'test@test.com',
+    blocksPhone: (phone: string) => /^0+$/.test(phone),
+  };
+
+  it('treats a blocked value as absent when the other one is usable', () => {
+    expect(parseIdentifyRequest({ email: 'Test@Test.com', phoneNumber: '123' }, blocklist)).toEqual({ email: null, phoneNumber: '123' });
+    expect(parseIdentifyRequest({ email: 'doc@hillvalley.edu', phoneNumber: '000-000' }, blocklist)).toEqual({ email: 'doc@hillvalley.edu', phoneNumber: null });
+  });
+
+  it.each([
+    ['only a blocked email', { email: 'test@test.com' }, /^email is blocked: not usable to identify a customer/],
+    ['only a blocked phone', { phoneNumber: 0 }, /^phoneNumber is blocked: not usable to identify a customer/],
+    ['a blocked email and a blocked phone', { email: 'test@test.com', phoneNumber: '0000' }, /^email and phoneNumber are blocked: not usable/],
+    ['a blocked email and an empty phone', { email: 'test@test.com', phoneNumber: '' }, /^email is blocked/],
+  ])('refuses %s (400), saying it is blocked', (_name, body, message) => {
+    expect(badInput(() => parseIdentifyRequest(body, blocklist)).message).toMatch(message);
+  });
+
+  it('blocks nothing by default', () => {
+    expect(parseIdentifyRequest({ email: 'test@test.com', phoneNumber: '0000' })).toEqual({ email: 'test@test.com', phoneNumber: '0000' });
+  });
+
+  it('still refuses an invalid value before looking at the blocklist', () => {
+    expect(badInput(() => parseIdentifyRequest({ email: 'not an email' }, blocklist)).message).toMatch(/white space/);
+  });
+});

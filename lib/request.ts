@@ -1,3 +1,4 @@
+import { NOTHING_BLOCKED, type Blocklist } from './blocklist.js';
 import { BadInput } from './errors.js';
 import { validate, type ValidationError } from './schema/request-validator.generated.js';
 
@@ -13,6 +14,9 @@ const MAX_PHONE_DIGITS = 20;
 const FORBIDDEN_IN_EMAIL = /[\s\p{Cc}\p{Cf}]/u;
 const PHONE_SEPARATORS = /[ \-.()]/g;
 const PHONE_SHAPE = new RegExp(`^\\+?[0-9]{1,${MAX_PHONE_DIGITS}}$`);
+// U+FFFD is what a decoder leaves where bytes were not UTF-8 (API Gateway and serverless-offline hand
+// the handler a decoded string): two different invalid bytes would read as one value and merge two people.
+const REPLACEMENT_CHARACTER = '\uFFFD';
 
 /** Trim, lower-case, validate. `null` means absent (missing, null or empty). */
 export function normalizeEmail(value: unknown): string | null {
@@ -22,6 +26,7 @@ export function normalizeEmail(value: unknown): string | null {
   }
   const email = value.trim().toLowerCase();
   if (email === '') return null;
+  refuseReplacementCharacter('email', email);
   if ([...email].length > MAX_EMAIL_LENGTH) {
     throw new BadInput(`email must be at most ${MAX_EMAIL_LENGTH} characters`);
   }
@@ -58,6 +63,7 @@ export function normalizePhone(value: unknown): string | null {
   } else {
     throw new BadInput(`phoneNumber must be a string, a non-negative integer or null, not ${describeType(value)}`);
   }
+  refuseReplacementCharacter('phoneNumber', text);
   const phone = text.trim().replace(PHONE_SEPARATORS, '');
   if (phone === '') return null;
   if (!PHONE_SHAPE.test(phone)) {
@@ -73,15 +79,33 @@ export function normalizePhone(value: unknown): string | null {
  * (an object, known fields, their types) is checked by the validator generated from
  * IdentifyRequestSchema, the schema openapi.yaml publishes; the values by the normalisers above.
  */
-export function parseIdentifyRequest(body: unknown): IdentifyRequest {
+export function parseIdentifyRequest(body: unknown, blocklist: Blocklist = NOTHING_BLOCKED): IdentifyRequest {
   if (!validate(body)) throw new BadInput(describeSchemaError(validate.errors?.[0], body));
   const fields = body as Record<string, unknown>;
   const email = normalizeEmail(own(fields, 'email'));
   const phoneNumber = normalizePhone(own(fields, 'phoneNumber'));
-  if (email === null && phoneNumber === null) {
-    throw new BadInput('give at least one of "email" and "phoneNumber" (non-empty)');
+  // A blocked value identifies nobody: it is treated as absent, so it is never matched nor stored.
+  const blocked: string[] = [];
+  if (email !== null && blocklist.blocksEmail(email)) blocked.push('email');
+  if (phoneNumber !== null && blocklist.blocksPhone(phoneNumber)) blocked.push('phoneNumber');
+  const request = { email: blocked.includes('email') ? null : email, phoneNumber: blocked.includes('phoneNumber') ? null : phoneNumber };
+  if (request.email === null && request.phoneNumber === null) {
+    throw new BadInput(blocked.length > 0 ? describeBlocked(blocked) : 'give at least one of "email" and "phoneNumber" (non-empty)');
   }
-  return { email, phoneNumber };
+  return request;
+}
+
+function describeBlocked(fields: string[]): string {
+  const [verb, pronoun] = fields.length > 1 ? ['are', 'them'] : ['is', 'it'];
+  return `${fields.join(' and ')} ${verb} blocked: not usable to identify a customer (the operator listed ${pronoun} as identifying nobody); send the customer's own email or phone number`;
+}
+
+function refuseReplacementCharacter(field: string, value: string): void {
+  if (value.includes(REPLACEMENT_CHARACTER)) {
+    throw new BadInput(
+      `${field} contains the replacement character U+FFFD, which stands for bytes that were not valid UTF-8: send the body as valid UTF-8`,
+    );
+  }
 }
 
 /** Words a caller can act on, for the first thing the schema refused. */
@@ -111,5 +135,6 @@ function own(fields: Record<string, unknown>, key: string): unknown {
 function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  const type = typeof value;
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }

@@ -1,7 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalDataApi } from 'local-data-api';
-import { invoke, type Handler } from '../dev/lambda.js';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { apiEvent, invoke, lambdaContext, type Handler } from '../dev/lambda.js';
+import { buildHandler } from '../functions/identify.js';
+import { createDependencies } from '../lib/container.js';
+import { loggedLines } from './middy-chain.js';
 import { startOwnDataApi } from './own-data-api.js';
 import { uniqueDigits, uniqueTag } from './support.js';
 
@@ -62,6 +66,38 @@ describe('logs', () => {
     // Structured: every handler line is JSON with the request id.
     for (const line of written.join('').split('\n').filter((l) => l.trim())) {
       expect(JSON.parse(line)).toHaveProperty('function_request_id');
+    }
+  });
+
+  it('warn once when a request touches a large group, with ids, size and caller only', async () => {
+    const { server: own, client, config } = await startOwnDataApi();
+    const logger = new Logger({ serviceName: 'identify', logLevel: 'DEBUG' });
+    const warning = buildHandler(createDependencies({ ...config, largeGroupWarningSize: 2 }, { client, logger }));
+    const tag = uniqueTag();
+    const digits = uniqueDigits();
+    const emails = [`a.${tag}@hillvalley.edu`, `b.${tag}@hillvalley.edu`, `c.${tag}@hillvalley.edu`];
+    const role = 'arn:aws:sts::123456789012:assumed-role/shop-backend/checkout';
+    const signed = (body: object) => {
+      const event = apiEvent(JSON.stringify(body));
+      return { ...event, requestContext: { ...event.requestContext, authorizer: { iam: { userArn: role } } } } as APIGatewayProxyEventV2;
+    };
+    let lines: string[] = [];
+    try {
+      lines = await loggedLines(async () => {
+        for (const email of emails) await warning(signed({ email, phoneNumber: digits }), lambdaContext());
+        await warning(signed({ email: 'not an email' }), lambdaContext());
+      });
+    } finally {
+      await own.close();
+    }
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(parsed.filter((line) => line.message === 'large group')).toEqual([
+      expect.objectContaining({ level: 'WARN', groupSize: 3, warningSize: 2, primaryContactId: expect.any(Number), caller: role }),
+    ]);
+    expect(parsed.filter((line) => line.message === 'identified').map((line) => line.caller)).toEqual([role, role, role]);
+    expect(parsed.find((line) => line.message === 'rejected')).toMatchObject({ caller: role, statusCode: 400 });
+    for (const line of lines) {
+      for (const secret of [...emails, tag, digits]) expect(line, line).not.toContain(secret);
     }
   });
 });

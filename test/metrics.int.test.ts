@@ -67,4 +67,25 @@ describe('metrics', () => {
     expect(typeof docs[0]!.ReconcileLatency).toBe('number');
     expect(docs[3]!.ReconcileLatency).toBeUndefined();
   });
+
+  it('record the size of the group each answer holds (GroupSize)', async () => {
+    const tag = uniqueTag();
+    const digits = uniqueDigits();
+    const docs = await emitted(async () => {
+      await invoke(handler, { email: `a.${tag}@x.io`, phoneNumber: `${digits}1` }); // group of 1
+      await invoke(handler, { email: `b.${tag}@x.io`, phoneNumber: `${digits}1` }); // group of 2
+      await invoke(handler, { email: `c.${tag}@x.io`, phoneNumber: `${digits}1` }); // group of 3
+      await invoke(handler, { email: `b.${tag}@x.io` }); // read: group of 3
+      await invoke(handler, { email: 'not an email' }); // rejected: no group
+    });
+    expect(docs.map((doc) => [doc.outcome, doc.GroupSize])).toEqual([
+      ['created', 1],
+      ['linked', 2],
+      ['linked', 3],
+      ['read', 3],
+      ['rejected', undefined],
+    ]);
+    const directive = docs[0]!._aws.CloudWatchMetrics[0]!;
+    expect(directive.Metrics).toContainEqual({ Name: 'GroupSize', Unit: 'Count' });
+  });
 });

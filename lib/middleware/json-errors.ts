@@ -33,8 +33,8 @@ export function toHttpError(error: unknown, logger: Logger): HttpError {
     if (middyError.message === 'Unsupported Media Type') {
       return new BadInput('Content-Type must be application/json', 415);
     }
-    const detail = middyError.cause.message ? `: ${middyError.cause.message}` : '';
-    return new BadInput(`request body must be valid JSON${detail}`);
+    const detail = middyError.cause.message ? ` (${middyError.cause.message})` : '';
+    return new BadInput(`request body must be a JSON object like {"email": "...", "phoneNumber": "..."}; this one is not valid JSON${detail}`);
   }
   // middy's last-resort timeout, just before Lambda would kill the invocation: the database was too slow.
   if ((error as Error)?.name === 'TimeoutError') {

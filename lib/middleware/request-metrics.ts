@@ -5,7 +5,8 @@ import { requestScopeOf, startRequestScope } from '../request-scope.js';
 /**
  * One place that turns an invocation into CloudWatch metrics (embedded metric format, written to
  * the log; no API calls): Requests by outcome (read, created, linked, merged, rejected, unavailable,
- * error), Data API calls and retries per request, reconciliation latency. Registered before
+ * error), Data API calls and retries per request, reconciliation latency, and the size of the group
+ * each answer holds (GroupSize, also for a group too large to answer). Registered before
  * http-error-handler, so on errors it sees the final status. Powertools' logMetrics publishes them.
  */
 export function requestMetrics(metrics: Metrics): MiddlewareObj {
@@ -19,6 +20,7 @@ export function requestMetrics(metrics: Metrics): MiddlewareObj {
     metrics.addMetric('DataApiCalls', MetricUnit.Count, scope.dataApiCalls);
     metrics.addMetric('Retries', MetricUnit.Count, scope.retries);
     if (scope.reconcileMs !== undefined) metrics.addMetric('ReconcileLatency', MetricUnit.Milliseconds, scope.reconcileMs);
+    if (scope.groupSize !== undefined) metrics.addMetric('GroupSize', MetricUnit.Count, scope.groupSize);
   };
   return {
     before: (request) => {

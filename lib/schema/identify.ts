@@ -13,7 +13,7 @@ export const IdentifyRequestSchema = {
   type: 'object',
   additionalProperties: false,
   description:
-    'At least one of email and phoneNumber must be present after normalisation (null, missing and empty mean absent). Any other field is refused.',
+    'At least one of email and phoneNumber must be present after normalisation (null, missing and empty mean absent). Any other field is refused. A value the operator blocked (BLOCKED_EMAILS, BLOCKED_PHONES) counts as absent: a request whose only values are blocked is refused (400). The body must be UTF-8 without a byte-order mark; a value holding U+FFFD (bytes that were not UTF-8) is refused.',
   properties: {
     email: {
       type: ['string', 'null'],
