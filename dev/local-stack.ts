@@ -36,6 +36,11 @@ export interface LocalStackOptions {
   offline?: boolean;
   /** Where serverless-offline's and the Data API's output goes (default: discarded). */
   log?: (line: string) => void;
+  /**
+   * Whether the handler's stdout (a log line and a metrics line per request) reaches `log` (default:
+   * when there is a log). Its errors go to stderr, which always does.
+   */
+  handlerStdout?: boolean;
   dataApi?: Partial<LocalDataApiOptions>;
 }
 
@@ -73,6 +78,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const mysqlUrl = options.mysqlUrl ?? LOCAL_DEFAULTS.mysqlUrl;
   const dbName = options.dbName ?? 'identify';
   const log = options.log ?? (() => {});
+  const handlerStdout = options.handlerStdout ?? options.log !== undefined;
   await ensureDatabase(mysqlUrl, dbName);
 
   const dataApiPort = options.dataApiPort ?? LOCAL_DEFAULTS.port;
@@ -117,7 +123,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (options.offline !== false) {
       const port = options.port ?? 3000;
       await assertPortFree(port, 'PORT');
-      const offline = await startServerlessOffline({ projectRoot: PROJECT_ROOT, lambdaPort: options.lambdaPort ?? 3002, env: handlerEnv, log });
+      const offline = await startServerlessOffline({ projectRoot: PROJECT_ROOT, lambdaPort: options.lambdaPort ?? 3002, env: handlerEnv, log, stdout: handlerStdout });
       stopAll.push(offline.stop);
       invokeUrl = `http://127.0.0.1:${offline.lambdaPort}/2015-03-31/functions/${functionName}/invocations`;
       const gateway = await startGateway({ port: port || (await freePort()), invokeUrl, principal: auth ? LOCAL_PRINCIPAL : null, accountId: LOCAL_PRINCIPAL.accountId }).catch(

@@ -24,7 +24,10 @@ export async function startServerlessOffline(options: {
   projectRoot: string;
   lambdaPort: number;
   env: Record<string, string>;
+  /** Where its output goes, line by line. */
   log: (line: string) => void;
+  /** Whether to read stdout too; without it the handler's per-request log lines are not even read. */
+  stdout: boolean;
 }): Promise<Offline> {
   const lambdaPort = options.lambdaPort || (await freePort());
   await assertPortFree(lambdaPort, 'LAMBDA_PORT');
@@ -44,7 +47,9 @@ export async function startServerlessOffline(options: {
       SERVERLESS_PLATFORM_STAGE: '',
       CI: '1',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // Per request the handler writes a log line and a metrics line to stdout: piping them only to
+    // drop them costs a read and a split per line in this process, under load.
+    stdio: ['ignore', options.stdout ? 'pipe' : 'ignore', 'pipe'],
   });
   const recent: string[] = [];
   const onOutput = (chunk: Buffer) => {
@@ -55,7 +60,7 @@ export async function startServerlessOffline(options: {
       options.log(line);
     }
   };
-  child.stdout!.on('data', onOutput);
+  child.stdout?.on('data', onOutput);
   child.stderr!.on('data', onOutput);
 
   const stop = () => stopChild(child);
