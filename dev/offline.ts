@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { assertPortFree, freePort, waitForPorts } from './ports.js';
 
 /**
@@ -20,6 +21,8 @@ export interface Offline {
  */
 export const LAMBDA_RUNTIME_ENV = { AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' } as const;
 
+const PRELOAD = fileURLToPath(new URL('./offline-preload.mjs', import.meta.url));
+
 export async function startServerlessOffline(options: {
   projectRoot: string;
   lambdaPort: number;
@@ -39,6 +42,7 @@ export async function startServerlessOffline(options: {
       ...options.env,
       ...LAMBDA_RUNTIME_ENV,
       LAMBDA_PORT: String(lambdaPort),
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(PRELOAD).href}`.trim(),
       // No network here: keep the framework from phoning home or asking questions.
       SLS_TELEMETRY_DISABLED: '1',
       SLS_NOTIFICATIONS_MODE: 'off',
