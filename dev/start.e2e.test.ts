@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canConnect } from './ports.js';
@@ -89,6 +92,20 @@ describe('npm start', () => {
     expect(authOff.output().match(/"cold_start":true/g)).toHaveLength(1);
     expect(authOff.output().match(/"ColdStart":1/g)).toHaveLength(1);
   });
+
+  it('keeps answering while `npm run package` builds beside it (separate build folders)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'identify-package-'));
+    try {
+      await promisify(execFile)('npm', ['run', 'package', '--silent', '--', '--package', out], { cwd: PROJECT_ROOT, timeout: 170_000 });
+      expect(readdirSync(out)).toContain('identify.zip');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+    const tag = uniqueTag();
+    const answer = await postIdentify({ email: `packaged.${tag}@example.com` }, { 'content-type': 'application/json' }, { url: open.url });
+    expect(answer.status).toBe(200);
+    expect(await rowsTagged(tag)).toHaveLength(1);
+  }, 180_000);
 
   it('stops everything on SIGTERM to the npm process: every port closed, exit 0', async () => {
     for (const port of open.ports) expect(await canConnect(port), `port ${port} before`).toBe(true);
