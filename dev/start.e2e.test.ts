@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -98,6 +98,9 @@ describe('npm start', () => {
     try {
       await promisify(execFile)('npm', ['run', 'package', '--silent', '--', '--package', out], { cwd: PROJECT_ROOT, timeout: 170_000 });
       expect(readdirSync(out)).toContain('identify.zip');
+      // The running stack's bundle is still there: the in-process handler has it loaded already, but a
+      // restart of serverless-offline's function (or a worker-thread runner) would read it again.
+      expect(existsSync(join(PROJECT_ROOT, '.esbuild-local/.build/functions/identify.mjs'))).toBe(true);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
