@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { assertPortFree, freePort, waitForPorts } from './ports.js';
 
@@ -21,6 +23,11 @@ export interface Offline {
  */
 export const LAMBDA_RUNTIME_ENV = { AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' } as const;
 
+/** Where serverless-esbuild builds the function for the stack whose Lambda invoke port is `lambdaPort`. */
+export function localBuildFolder(lambdaPort: number): string {
+  return `.esbuild-local/${lambdaPort}`;
+}
+
 const PRELOAD = fileURLToPath(new URL('./offline-preload.mjs', import.meta.url));
 
 export async function startServerlessOffline(options: {
@@ -35,6 +42,9 @@ export async function startServerlessOffline(options: {
   const lambdaPort = options.lambdaPort || (await freePort());
   await assertPortFree(lambdaPort, 'LAMBDA_PORT');
   const cli = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
+  // One build folder per running stack: stacks side by side (npm start and the tests) never rebuild
+  // each other's bundle, and `npm run package` keeps to .esbuild/.
+  const workFolder = localBuildFolder(lambdaPort);
   const child = spawn(process.execPath, [cli, 'offline', 'start', '--stage', 'local'], {
     cwd: options.projectRoot,
     env: {
@@ -42,6 +52,7 @@ export async function startServerlessOffline(options: {
       ...options.env,
       ...LAMBDA_RUNTIME_ENV,
       LAMBDA_PORT: String(lambdaPort),
+      ESBUILD_WORK_FOLDER: workFolder,
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(PRELOAD).href}`.trim(),
       // No network here: keep the framework from phoning home or asking questions.
       SLS_TELEMETRY_DISABLED: '1',
@@ -67,7 +78,10 @@ export async function startServerlessOffline(options: {
   child.stdout?.on('data', onOutput);
   child.stderr!.on('data', onOutput);
 
-  const stop = () => stopChild(child);
+  const stop = async () => {
+    await stopChild(child);
+    rmSync(join(options.projectRoot, workFolder), { recursive: true, force: true });
+  };
   try {
     await waitForPorts(child, [lambdaPort], 60_000);
   } catch (error) {

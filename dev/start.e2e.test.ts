@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canConnect } from './ports.js';
+import { localBuildFolder } from './offline.js';
 import { PROJECT_ROOT } from './local-stack.js';
 import { postIdentify, rowsTagged, stack, uniqueTag } from '../test/support.js';
 
@@ -100,7 +101,8 @@ describe('npm start', () => {
       expect(readdirSync(out)).toContain('identify.zip');
       // The running stack's bundle is still there: the in-process handler has it loaded already, but a
       // restart of serverless-offline's function (or a worker-thread runner) would read it again.
-      expect(existsSync(join(PROJECT_ROOT, '.esbuild-local/.build/functions/identify.mjs'))).toBe(true);
+      const lambdaPort = Number(/127\.0\.0\.1:(\d+)\/2015-03-31/.exec(open.output())![1]);
+      expect(existsSync(join(PROJECT_ROOT, localBuildFolder(lambdaPort), '.build/functions/identify.mjs'))).toBe(true);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
