@@ -8,7 +8,7 @@ import { ensureDatabase } from './mysql.js';
 import { startGateway } from './gateway/server.js';
 import type { LocalPrincipal } from './gateway/auth.js';
 import { startServerlessOffline } from './offline.js';
-import { BadSetting, assertPortFree, freePort, portFrom, portInUse } from './ports.js';
+import { BadSetting, assertPortFree, portFrom, portInUse } from './ports.js';
 
 export { BadSetting, PortInUse } from './ports.js';
 
@@ -116,29 +116,40 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await runMigrations(new DataApiExecutor(migrationClient, { resourceArn: dataApi.resourceArn, secretArn: dataApi.secretArn, database: dbName }));
     migrationClient.destroy();
 
-    let url = '';
-    let invokeUrl = '';
-    const functionName = 'identify-local-identify';
     const auth = options.auth ?? true;
+    let front = { url: '', invokeUrl: '' };
     if (options.offline !== false) {
-      const port = options.port ?? 3000;
-      await assertPortFree(port, 'PORT');
-      const offline = await startServerlessOffline({ projectRoot: PROJECT_ROOT, lambdaPort: options.lambdaPort ?? 3002, env: handlerEnv, log, stdout: handlerStdout });
-      stopAll.push(offline.stop);
-      invokeUrl = `http://127.0.0.1:${offline.lambdaPort}/2015-03-31/functions/${functionName}/invocations`;
-      const gateway = await startGateway({ port: port || (await freePort()), invokeUrl, principal: auth ? LOCAL_PRINCIPAL : null, accountId: LOCAL_PRINCIPAL.accountId }).catch(
-        (error: unknown) => {
-          throw (error as { code?: string }).code === 'EADDRINUSE' ? portInUse(port, 'PORT') : error;
-        },
-      );
-      stopAll.push(gateway.close);
-      url = gateway.url;
+      front = await startFront({ ...options, auth, env: handlerEnv, log, handlerStdout }, stopAll);
     }
-    return { url, auth, principal: LOCAL_PRINCIPAL, invokeUrl, functionName, dataApi, dbName, mysqlUrl, handlerEnv, createClient, stop };
+    const { url, invokeUrl } = front;
+    return { url, auth, principal: LOCAL_PRINCIPAL, invokeUrl, functionName: FUNCTION_NAME, dataApi, dbName, mysqlUrl, handlerEnv, createClient, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+const FUNCTION_NAME = 'identify-local-identify';
+
+/**
+ * serverless-offline running the function behind its Lambda invoke endpoint, and in front of it the
+ * gateway stand-in. Each started part's stop goes onto `stopAll`.
+ */
+async function startFront(
+  options: { port?: number; lambdaPort?: number; auth: boolean; env: Record<string, string>; log: (line: string) => void; handlerStdout: boolean },
+  stopAll: (() => Promise<void>)[],
+): Promise<{ url: string; invokeUrl: string }> {
+  const port = options.port ?? 3000;
+  await assertPortFree(port, 'PORT');
+  const offline = await startServerlessOffline({ projectRoot: PROJECT_ROOT, lambdaPort: options.lambdaPort ?? 3002, env: options.env, log: options.log, stdout: options.handlerStdout });
+  stopAll.push(offline.stop);
+  const invokeUrl = `http://127.0.0.1:${offline.lambdaPort}/2015-03-31/functions/${FUNCTION_NAME}/invocations`;
+  const principal = options.auth ? LOCAL_PRINCIPAL : null;
+  const gateway = await startGateway({ port, invokeUrl, principal, accountId: LOCAL_PRINCIPAL.accountId }).catch((error: unknown) => {
+    throw (error as { code?: string }).code === 'EADDRINUSE' ? portInUse(port, 'PORT') : error;
+  });
+  stopAll.push(gateway.close);
+  return { url: gateway.url, invokeUrl };
 }
 
 /** The local IAM user whose SigV4 signatures the gateway accepts: the local credentials (local/local). */
