@@ -53,6 +53,8 @@ export async function startServerlessOffline(options: {
       ...LAMBDA_RUNTIME_ENV,
       LAMBDA_PORT: String(lambdaPort),
       ESBUILD_WORK_FOLDER: workFolder,
+      // No HTTP API of serverless-offline's own: the gateway stand-in is the front (serverless.yml).
+      LOCAL_ROUTES: 'none',
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(PRELOAD).href}`.trim(),
       // No network here: keep the framework from phoning home or asking questions.
       SLS_TELEMETRY_DISABLED: '1',
