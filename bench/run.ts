@@ -15,13 +15,14 @@ import { LOCAL_DEFAULTS } from 'local-data-api';
 import { PROJECT_ROOT, localStackOptionsFromEnv, startLocalStack, type LocalStack } from '../dev/local-stack.js';
 import { DatabaseUnreachable } from '../dev/mysql.js';
 import { apiEvent, lambdaContext, type Handler } from '../dev/lambda.js';
+import { gatewaySigner } from '../dev/sign.js';
 import { MysqlExecutor } from './mysql-executor.js';
 import { renderChart } from './chart.js';
 import { KINDS, Workload, seedCustomers, type BenchRequest, type Kind } from './workload.js';
 
 /**
  * `npm run bench`: the same seeded workload through three paths, side by side in one run:
- *   (a) HTTP through serverless-offline, the handler and the local Data API server;
+ *   (a) HTTP (SigV4-signed) through the local gateway, serverless-offline, the handler and the local Data API server;
  *   (b) the handler called in-process, with the local Data API server;
  *   (c) the same handler and reconciliation code on a direct mysql2 adapter (the floor).
  * Then Data API calls and SQL statements per kind of request (counted by the local server), and the
@@ -142,9 +143,14 @@ function makeSenders(stack: LocalStack, direct: SqlExecutor): Record<PathName, S
   const onMysql = buildHandler(createDependencies(config, { executor: direct, ...quiet })) as Handler;
   const viaHandler = (handler: Handler): Sender => async (request) =>
     ((await handler(apiEvent(JSON.stringify(request.body)), lambdaContext())) as { statusCode: number }).statusCode;
+  // Signed as a caller on AWS signs it: the local gateway checks SigV4 by default.
+  const sign = gatewaySigner(stack.principal.credentials);
+  const url = `${stack.url}/identify`;
   return {
     a: async (request) => {
-      const response = await fetch(`${stack.url}/identify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request.body) });
+      const body = JSON.stringify(request.body);
+      const { host: _host, ...headers } = await sign(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const response = await fetch(url, { method: 'POST', headers, body });
       await response.arrayBuffer();
       return response.status;
     },

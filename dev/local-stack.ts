@@ -1,6 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { connect, createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
@@ -8,34 +5,51 @@ import { DataApiExecutor } from '../lib/data-api/executor.js';
 import { runMigrations } from '../db/migrations/index.js';
 import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi, type LocalDataApiOptions } from 'local-data-api';
 import { ensureDatabase } from './mysql.js';
+import { startGateway } from './gateway/server.js';
+import type { LocalPrincipal } from './gateway/auth.js';
+import { startServerlessOffline } from './offline.js';
+import { BadSetting, assertPortFree, portFrom, portInUse } from './ports.js';
+
+export { BadSetting, PortInUse } from './ports.js';
 
 /**
- * The one way to start things locally: database and schema, the local Data API server, and
- * serverless-offline with the same handler that runs on Lambda. `npm start`, the end-to-end tests
+ * The one way to start things locally: database and schema, the local Data API server,
+ * serverless-offline running the same handler that runs on Lambda, and in front of it the stand-in
+ * for API Gateway (SigV4 with the local credentials by default). `npm start`, the end-to-end tests
  * and the benchmark all call startLocalStack.
  */
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface LocalStackOptions {
-  /** serverless-offline's HTTP port (PORT, default 3000); 0 picks a free one. */
+  /** The gateway stand-in's HTTP port (PORT, default 3000); 0 picks a free one. */
   port?: number;
+  /** SigV4 authorization at the gateway (default true); AUTH=none turns it off. */
+  auth?: boolean;
   /** serverless-offline's Lambda invoke port (LAMBDA_PORT, default 3002); 0 picks a free one. */
   lambdaPort?: number;
   /** The local Data API server's port (DATA_API_PORT, default 8080); 0 picks a free one. */
   dataApiPort?: number;
   mysqlUrl?: string;
   dbName?: string;
-  /** Start serverless-offline too (default true); false gives the database and Data API only. */
+  /** Start serverless-offline and the gateway too (default true); false gives the database and Data API only. */
   offline?: boolean;
   /** Where serverless-offline's and the Data API's output goes (default: discarded). */
   log?: (line: string) => void;
+  /**
+   * Whether the handler's stdout (a log line and a metrics line per request) reaches `log` (default:
+   * when there is a log). Its errors go to stderr, which always does.
+   */
+  handlerStdout?: boolean;
   dataApi?: Partial<LocalDataApiOptions>;
 }
 
 export interface LocalStack {
-  /** http://127.0.0.1:PORT — POST /identify here. */
+  /** http://127.0.0.1:PORT — POST /identify here (the gateway stand-in). */
   url: string;
+  /** Whether the gateway requires a SigV4 signature (for execute-api, with `principal`'s credentials). */
+  auth: boolean;
+  principal: LocalPrincipal;
   /** serverless-offline's Lambda invoke endpoint for the identify function. */
   invokeUrl: string;
   functionName: string;
@@ -54,6 +68,7 @@ export function localStackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): 
     port: portFrom(env, 'PORT', 3000),
     lambdaPort: portFrom(env, 'LAMBDA_PORT', 3002),
     dataApiPort: portFrom(env, 'DATA_API_PORT', LOCAL_DEFAULTS.port),
+    auth: authFrom(env),
     mysqlUrl: env.MYSQL_URL || LOCAL_DEFAULTS.mysqlUrl,
     dbName: env.DB_NAME || 'identify',
   };
@@ -63,6 +78,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const mysqlUrl = options.mysqlUrl ?? LOCAL_DEFAULTS.mysqlUrl;
   const dbName = options.dbName ?? 'identify';
   const log = options.log ?? (() => {});
+  const handlerStdout = options.handlerStdout ?? options.log !== undefined;
   await ensureDatabase(mysqlUrl, dbName);
 
   const dataApiPort = options.dataApiPort ?? LOCAL_DEFAULTS.port;
@@ -74,7 +90,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...options.dataApi,
   }).catch((error: unknown) => {
     if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
-    throw new PortInUse(`Port ${dataApiPort} is already in use (is another \`npm start\` running?): stop it or set DATA_API_PORT to a free port`);
+    throw portInUse(dataApiPort, 'DATA_API_PORT');
   });
   const handlerEnv: Record<string, string> = {
     AWS_ENDPOINT_URL_RDS_DATA: dataApi.url,
@@ -100,135 +116,53 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await runMigrations(new DataApiExecutor(migrationClient, { resourceArn: dataApi.resourceArn, secretArn: dataApi.secretArn, database: dbName }));
     migrationClient.destroy();
 
-    let url = '';
-    let invokeUrl = '';
-    const functionName = 'identify-local-identify';
+    const auth = options.auth ?? true;
+    let front = { url: '', invokeUrl: '' };
     if (options.offline !== false) {
-      const port = options.port ?? 3000;
-      const lambdaPort = options.lambdaPort ?? 3002;
-      const offline = await startServerlessOffline({ port, lambdaPort, env: handlerEnv, log });
-      stopAll.push(offline.stop);
-      url = `http://127.0.0.1:${offline.port}`;
-      invokeUrl = `http://127.0.0.1:${offline.lambdaPort}/2015-03-31/functions/${functionName}/invocations`;
+      front = await startFront({ ...options, auth, env: handlerEnv, log, handlerStdout }, stopAll);
     }
-    return { url, invokeUrl, functionName, dataApi, dbName, mysqlUrl, handlerEnv, createClient, stop };
+    const { url, invokeUrl } = front;
+    return { url, auth, principal: LOCAL_PRINCIPAL, invokeUrl, functionName: FUNCTION_NAME, dataApi, dbName, mysqlUrl, handlerEnv, createClient, stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-async function startServerlessOffline(options: {
-  port: number;
-  lambdaPort: number;
-  env: Record<string, string>;
-  log: (line: string) => void;
-}): Promise<{ port: number; lambdaPort: number; stop: () => Promise<void> }> {
-  const port = options.port || (await freePort());
-  const lambdaPort = options.lambdaPort || (await freePort());
+const FUNCTION_NAME = 'identify-local-identify';
+
+/**
+ * serverless-offline running the function behind its Lambda invoke endpoint, and in front of it the
+ * gateway stand-in. Each started part's stop goes onto `stopAll`.
+ */
+async function startFront(
+  options: { port?: number; lambdaPort?: number; auth: boolean; env: Record<string, string>; log: (line: string) => void; handlerStdout: boolean },
+  stopAll: (() => Promise<void>)[],
+): Promise<{ url: string; invokeUrl: string }> {
+  const port = options.port ?? 3000;
   await assertPortFree(port, 'PORT');
-  await assertPortFree(lambdaPort, 'LAMBDA_PORT');
-  const require = createRequire(import.meta.url);
-  const cli = require.resolve('serverless/bin/serverless.js');
-  const child = spawn(process.execPath, [cli, 'offline', 'start', '--stage', 'local'], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...process.env,
-      ...options.env,
-      PORT: String(port),
-      LAMBDA_PORT: String(lambdaPort),
-      // No network here: keep the framework from phoning home or asking questions.
-      SLS_TELEMETRY_DISABLED: '1',
-      SLS_NOTIFICATIONS_MODE: 'off',
-      SLS_INTERACTIVE_SETUP_DISABLE: '1',
-      SLS_DEPRECATION_DISABLE: '*',
-      SERVERLESS_PLATFORM_STAGE: '',
-      CI: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const offline = await startServerlessOffline({ projectRoot: PROJECT_ROOT, lambdaPort: options.lambdaPort ?? 3002, env: options.env, log: options.log, stdout: options.handlerStdout });
+  stopAll.push(offline.stop);
+  const invokeUrl = `http://127.0.0.1:${offline.lambdaPort}/2015-03-31/functions/${FUNCTION_NAME}/invocations`;
+  const principal = options.auth ? LOCAL_PRINCIPAL : null;
+  const gateway = await startGateway({ port, invokeUrl, principal, accountId: LOCAL_PRINCIPAL.accountId }).catch((error: unknown) => {
+    throw (error as { code?: string }).code === 'EADDRINUSE' ? portInUse(port, 'PORT') : error;
   });
-  const output: string[] = [];
-  const onOutput = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      output.push(line);
-      if (output.length > 200) output.shift();
-      options.log(line);
-    }
-  };
-  child.stdout!.on('data', onOutput);
-  child.stderr!.on('data', onOutput);
-
-  const stop = () => stopChild(child);
-  try {
-    await waitForPorts(child, [port, lambdaPort], 60_000);
-  } catch (error) {
-    await stop();
-    throw new Error(`serverless-offline did not start: ${(error as Error).message}\n${output.slice(-30).join('\n')}`);
-  }
-  return { port, lambdaPort, stop };
+  stopAll.push(gateway.close);
+  return { url: gateway.url, invokeUrl };
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolveStop) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolveStop();
-    });
-    child.kill('SIGTERM');
-  });
-}
+/** The local IAM user whose SigV4 signatures the gateway accepts: the local credentials (local/local). */
+export const LOCAL_PRINCIPAL: LocalPrincipal = {
+  credentials: LOCAL_DEFAULTS.credentials,
+  accountId: '000000000000',
+  userName: 'local',
+  userId: 'AIDALOCALUSER00000000',
+};
 
-async function waitForPorts(child: ChildProcess, ports: number[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (const port of ports) {
-    while (!(await canConnect(port))) {
-      if (child.exitCode !== null) throw new Error(`it exited with code ${child.exitCode}`);
-      if (Date.now() > deadline) throw new Error(`port ${port} did not open within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolveConnect) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolveConnect(true);
-    });
-    socket.once('error', () => resolveConnect(false));
-  });
-}
-
-async function assertPortFree(port: number, variable: string): Promise<void> {
-  if (await canConnect(port)) {
-    throw new PortInUse(`Port ${port} is already in use (is another \`npm start\` running?): stop it or set ${variable} to a free port`);
-  }
-}
-
-export class PortInUse extends Error {
-  override name = 'PortInUse';
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`${name} must be a port number, not "${raw}"`);
-  return port;
+function authFrom(env: NodeJS.ProcessEnv): boolean {
+  const raw = env.AUTH;
+  if (raw === undefined || raw === '' || raw === 'iam') return true;
+  if (raw === 'none') return false;
+  throw new BadSetting(`AUTH must be "none" (no signature check) or "iam" (the default), not "${raw}"`);
 }

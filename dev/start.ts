@@ -1,22 +1,34 @@
 import { DatabaseUnreachable } from './mysql.js';
-import { PortInUse, localStackOptionsFromEnv, startLocalStack } from './local-stack.js';
+import { BadSetting, PortInUse, localStackOptionsFromEnv, startLocalStack, type LocalStack } from './local-stack.js';
+import { offlineOutputFilter, startupLines } from './output.js';
 
-/** `npm start`: the whole local stack in the foreground until Ctrl-C. */
-const options = localStackOptionsFromEnv();
+/** `npm start`: the whole local stack in the foreground until Ctrl-C or SIGTERM. */
 const verbose = process.env.VERBOSE === '1';
+// Lambda runs Node 22; the SDK's notice about Node 20 is noise in the local stack's own clients.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const startedAt = Date.now();
 try {
+  const options = localStackOptionsFromEnv();
+  const show = offlineOutputFilter(verbose);
   const stack = await startLocalStack({
     ...options,
+    handlerStdout: verbose,
     log: (line) => {
-      if (verbose || !line.startsWith('[data-api]')) console.log(line);
+      if (show(line)) console.log(line);
     },
   });
-  console.log(`identify is up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s
-  POST ${stack.url}/identify            (HTTP API, as API Gateway)
-  POST ${stack.invokeUrl}   (Lambda invoke)
-  Data API server  ${stack.dataApi.url}   database ${stack.dbName} on ${options.mysqlUrl}
-Ctrl-C stops everything.`);
+  console.log(startupLines(stack, options.mysqlUrl!, (Date.now() - startedAt) / 1000));
+  stopOnSignals(stack);
+} catch (error) {
+  if (error instanceof DatabaseUnreachable || error instanceof PortInUse || error instanceof BadSetting) {
+    console.error(error.message);
+  } else {
+    console.error(`Could not start the local stack: ${(error as Error).message}`);
+  }
+  process.exit(1);
+}
+
+function stopOnSignals(stack: LocalStack): void {
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
@@ -27,11 +39,5 @@ Ctrl-C stops everything.`);
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
-} catch (error) {
-  if (error instanceof DatabaseUnreachable || error instanceof PortInUse) {
-    console.error(error.message);
-  } else {
-    console.error(`Could not start the local stack: ${(error as Error).message}`);
-  }
-  process.exit(1);
+  process.on('SIGHUP', shutdown);
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { apiEvent } from '../dev/lambda.js';
-import { postIdentify, rowsTagged, stack, uniqueDigits, uniqueTag } from '../test/support.js';
+import { callGateway, postIdentify, rowsTagged, stack, uniqueDigits, uniqueTag } from '../test/support.js';
 
-// POST /identify over HTTP through serverless-offline, the same handler as on Lambda.
+// POST /identify over HTTP through the local gateway (signed) and serverless-offline, the same handler as on Lambda.
 
 describe('POST /identify, the examples of the task', () => {
   it('links lorraine and mcfly through 123456', async () => {
@@ -103,7 +103,6 @@ describe('POST /identify, bad input: a 4xx with a JSON message, nothing written'
     { name: 'malformed JSON', body: (t) => `{"email": "a.${t}@b.c"`, status: 400, message: /valid JSON/ },
     { name: 'empty body', body: () => '', status: 400, message: /JSON/ },
     { name: 'a JSON array', body: (t) => JSON.stringify([{ email: `a.${t}@b.c` }]), status: 400, message: /JSON object/ },
-    // serverless-offline hands a JSON string body over unquoted, so locally this one reads as invalid JSON.
     { name: 'a JSON string', body: (t) => JSON.stringify(`a.${t}@b.c`), status: 400, message: /JSON/ },
     { name: 'JSON null', body: () => 'null', status: 400, message: /JSON object/ },
     { name: 'email as a number', body: () => JSON.stringify({ email: 42 }), status: 400, message: /email/ },
@@ -155,17 +154,17 @@ describe('POST /identify, bad input: a 4xx with a JSON message, nothing written'
 describe('wrong methods and paths: a JSON 404 or 405, as API Gateway answers on AWS', () => {
   for (const method of ['GET', 'PUT', 'DELETE', 'PATCH']) {
     it(`${method} /identify is 405 with Allow: POST`, async () => {
-      const response = await fetch(`${stack().url}/identify`, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+      const response = await callGateway(method === 'GET' ? undefined : '{}', { 'content-type': 'application/json' }, { method });
       expect(response.status).toBe(405);
       expect(response.headers.get('allow')).toBe('POST');
-      expect(await response.json()).toEqual({ message: expect.stringMatching(/POST/) });
+      expect(response.json).toEqual({ message: expect.stringMatching(/POST/) });
     });
   }
   for (const path of ['/', '/identity', '/identify/extra', '/a/b/c']) {
     it(`POST ${path} is 404`, async () => {
-      const response = await fetch(`${stack().url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"a@b.c"}' });
+      const response = await callGateway('{"email":"a@b.c"}', { 'content-type': 'application/json' }, { path });
       expect(response.status).toBe(404);
-      expect(await response.json()).toEqual({ message: expect.stringMatching(/POST \/identify/) });
+      expect(response.json).toEqual({ message: expect.stringMatching(/POST \/identify/) });
     });
   }
 });

@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { ContactRepository } from '../lib/contact-repository.js';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
 import { LOCAL_DEFAULTS } from 'local-data-api';
+import { gatewaySigner } from '../dev/sign.js';
 import type { FinalRow } from './concurrency/check.js';
 
 /** Shared helpers of the integration and end-to-end tests. */
@@ -59,12 +60,30 @@ export async function rowsTagged(tag: string): Promise<StoredContact[]> {
   return rows as StoredContact[];
 }
 
-export async function postIdentify(body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) {
-  const response = await fetch(`${stack().url}/identify`, {
-    method: 'POST',
-    headers,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+const sign = gatewaySigner(LOCAL_DEFAULTS.credentials);
+
+export interface CallOptions {
+  method?: string;
+  path?: string;
+  /** Sign with these credentials instead of the local ones, or send unsigned (false). */
+  credentials?: { accessKeyId: string; secretAccessKey: string } | false;
+  /** The base URL of another stack (default: the shared one). */
+  url?: string;
+}
+
+/**
+ * A request to the local gateway, signed with SigV4 for execute-api with the local credentials as a
+ * caller on AWS signs it: the check stays on for every end-to-end test.
+ */
+export async function callGateway(body: string | undefined, headers: Record<string, string>, options: CallOptions = {}) {
+  const method = options.method ?? 'POST';
+  const url = `${options.url ?? stack().url}${options.path ?? '/identify'}`;
+  const credentials = options.credentials ?? LOCAL_DEFAULTS.credentials;
+  const signer = credentials === LOCAL_DEFAULTS.credentials ? sign : credentials ? gatewaySigner(credentials) : undefined;
+  const sent = signer ? await signer(url, { method, headers, body }) : headers;
+  const { host: _host, ...rest } = sent;
+  // As bytes: fetch adds a content type of its own to a string body, and a test must send exactly its headers.
+  const response = await fetch(url, { method, headers: rest, body: body === undefined ? undefined : Buffer.from(body) });
   const text = await response.text();
   let json: unknown;
   try {
@@ -73,6 +92,10 @@ export async function postIdentify(body: unknown, headers: Record<string, string
     json = undefined;
   }
   return { status: response.status, headers: response.headers, text, json: json as any };
+}
+
+export async function postIdentify(body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }, options: CallOptions = {}) {
+  return callGateway(typeof body === 'string' ? body : JSON.stringify(body), headers, options);
 }
 
 /** Digits no other test uses, for phone numbers. */

@@ -4,9 +4,10 @@ import type { WorkerResult } from './worker.js';
 import { generateWorkload } from './workload.js';
 import { finalRows, postIdentify, stack, uniqueDigits, uniqueTag } from '../support.js';
 
-// The checker again, from outside as a client sees the service: overlapping requests over HTTP
-// through serverless-offline at width 16 (each concurrent request in its own Lambda worker), then
-// read-backs compared with the connected components of the requests.
+// The checker again, from outside as a client sees the service: overlapping signed requests over HTTP
+// through the local gateway and serverless-offline at width 16 (concurrent invocations of one
+// in-process handler module, docs/LOCAL-GATEWAY.md), then read-backs compared with the connected
+// components of the requests.
 const SEEDS = [21, 22];
 const REQUESTS = 200;
 const WIDTH = 16;

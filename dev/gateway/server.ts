@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { authorize, type LocalPrincipal } from './auth.js';
+import { buildEvent } from './event.js';
+import { IntegrationTimeout, lambdaInvoker } from './invoke.js';
+import { INTERNAL_ERROR, gatewayError, mapResult, type GatewayResponse } from './result.js';
+
+/**
+ * The local stand-in for API Gateway (HTTP API): it takes the raw request, refuses what the gateway
+ * refuses (a body over 10 MB, a missing or bad SigV4 signature), builds the payload 2.0 event itself,
+ * invokes the function through the Lambda invoke endpoint, and answers as the gateway maps the result.
+ * No CORS: no access-control-* header is ever added, as on an HTTP API without a CORS configuration.
+ */
+
+/** API Gateway's request payload limit. */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/** API Gateway's integration timeout for HTTP APIs. */
+const INTEGRATION_TIMEOUT_MS = 30_000;
+
+export interface GatewayOptions {
+  port: number;
+  invokeUrl: string;
+  /** The principal whose signatures are accepted; null turns authorization off (AUTH=none). */
+  principal: LocalPrincipal | null;
+  accountId: string;
+}
+
+export interface Gateway {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const invoker = lambdaInvoker(options.invokeUrl, INTEGRATION_TIMEOUT_MS);
+  const handle = async (request: IncomingMessage): Promise<GatewayResponse> => {
+    const body = await readBody(request);
+    if (body === null) return gatewayError(413, 'Request Entity Too Large');
+    const requestId = randomBytes(10).toString('base64').replace(/[+/=]/g, '').slice(0, 14) + 'EMA=';
+    let caller;
+    if (options.principal) {
+      const verdict = await authorize({ method: request.method!, target: request.url!, headers: request.headers, body }, options.principal);
+      if (!verdict.allowed) return withRequestId(gatewayError(403, verdict.message), requestId);
+      caller = verdict.caller;
+    }
+    const event = buildEvent(
+      {
+        method: request.method!,
+        target: request.url!,
+        httpVersion: request.httpVersion,
+        rawHeaders: request.rawHeaders,
+        body,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        sourcePort: request.socket.remotePort ?? 0,
+        localPort: request.socket.localPort ?? options.port,
+      },
+      { requestId, now: new Date(), accountId: options.accountId, caller },
+    );
+    try {
+      return withRequestId(mapResult(await invoker.invoke(event)), requestId);
+    } catch (error) {
+      if (error instanceof IntegrationTimeout) return withRequestId(gatewayError(503, 'Service Unavailable'), requestId);
+      return withRequestId(INTERNAL_ERROR(), requestId);
+    }
+  };
+  const server = createServer((request, response) => {
+    handle(request).then(
+      (answer) => send(response, answer),
+      () => send(response, INTERNAL_ERROR()),
+    );
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolveListen());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const close = () =>
+    new Promise<void>((resolveClose) => {
+      invoker.close();
+      server.close(() => resolveClose());
+      server.closeAllConnections();
+    });
+  return { port, url: `http://127.0.0.1:${port}`, close };
+}
+
+/** The whole body, or null once it passes the payload limit (the rest is not read). */
+function readBody(request: IncomingMessage): Promise<Buffer | null> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > MAX_PAYLOAD_BYTES) return Promise.resolve(null);
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_PAYLOAD_BYTES) {
+        request.removeAllListeners('data');
+        request.pause();
+        resolveBody(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolveBody(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function withRequestId(answer: GatewayResponse, requestId: string): GatewayResponse {
+  return { ...answer, headers: { ...answer.headers, 'apigw-requestid': requestId } };
+}
+
+function send(response: ServerResponse, answer: GatewayResponse): void {
+  if (response.headersSent) return;
+  // A refused body is not read to its end: close the connection rather than leave it half-read.
+  const close = answer.statusCode === 413 ? { connection: 'close' } : {};
+  response.writeHead(answer.statusCode, { ...answer.headers, ...close, 'content-length': answer.body.length });
+  response.end(answer.body);
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { exampleCurl, offlineOutputFilter } from './output.js';
+
+const principal = { credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, accountId: '000000000000', userName: 'local', userId: 'AIDALOCALUSER00000000' };
+
+describe('what npm start shows of serverless-offline', () => {
+  const quiet = offlineOutputFilter(false);
+  it('hides the banner, the framework\'s notices and the handler\'s routine log lines', () => {
+    for (const line of [
+      'Starting Offline at stage local (us-east-1)',
+      'Offline [http for lambda] listening on http://127.0.0.1:3002',
+      '   * identify: identify-local-identify',
+      'Warning: Invalid configuration encountered',
+      '(λ: identify) RequestId: 6805c59e  Duration: 361.68 ms  Billed Duration: 362 ms',
+      '{"level":"INFO","message":"rejected","statusCode":415}',
+      '[data-api] ExecuteStatement 200 47.8 ms',
+    ]) {
+      expect(quiet(line), line).toBe(false);
+    }
+  });
+
+  it('shows errors, the handler\'s error log lines among them', () => {
+    for (const line of ['✖ Unhandled exception in handler', 'Error: Cannot find module', '{"level":"ERROR","message":"unexpected failure"}']) {
+      expect(quiet(line), line).toBe(true);
+    }
+  });
+
+  it('shows everything with VERBOSE=1', () => {
+    expect(offlineOutputFilter(true)('Starting Offline at stage local (us-east-1)')).toBe(true);
+  });
+});
+
+describe('the example call npm start prints', () => {
+  it('signs with curl --aws-sigv4 for execute-api when the check is on', () => {
+    expect(exampleCurl({ url: 'http://127.0.0.1:3000', auth: true, principal })).toBe(
+      `curl --aws-sigv4 "aws:amz:us-east-1:execute-api" --user local:local -H 'content-type: application/json' -d '{"email":"doc@hillvalley.edu"}' http://127.0.0.1:3000/identify`,
+    );
+  });
+
+  it('sends unsigned when AUTH=none', () => {
+    expect(exampleCurl({ url: 'http://127.0.0.1:3000', auth: false, principal })).not.toMatch(/sigv4|--user/);
+  });
+});
