@@ -17,6 +17,7 @@ import { DatabaseUnreachable } from '../dev/mysql.js';
 import { apiEvent, lambdaContext, type Handler } from '../dev/lambda.js';
 import { MysqlExecutor } from './mysql-executor.js';
 import { renderChart } from './chart.js';
+import { measureLargeGroups, printLargeGroups } from './large-groups.js';
 import { KINDS, Workload, seedCustomers, type BenchRequest, type Kind } from './workload.js';
 
 /**
@@ -93,6 +94,8 @@ async function main() {
     const perKind = await countPerKind(pool, stack, senders, direct);
     progress('measuring the cold start…');
     const coldStart = await measureColdStart(stack);
+    progress('large groups…');
+    const largeGroups = await measureLargeGroups(stack, pool, DB_NAME);
     progress('');
     const report = {
       date: new Date().toISOString(),
@@ -101,8 +104,10 @@ async function main() {
       throughput: cells,
       perKind,
       coldStart,
+      largeGroups,
     };
     printReport(report);
+    printLargeGroups(largeGroups);
     mkdirSync(flags.out, { recursive: true });
     const stamp = report.date.replace(/[:.]/g, '-');
     writeFileSync(join(flags.out, `${stamp}.json`), JSON.stringify(report, null, 2));
