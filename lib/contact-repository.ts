@@ -88,16 +88,17 @@ const LOCK_SECONDARIES_PAGE = `SELECT ${ROW} FROM Contact c
  WHERE c.linkedId = :root AND c.id > :after AND c.deletedAt IS NULL ORDER BY c.id LIMIT :limit FOR UPDATE`;
 
 /**
- * The same page for a plain read, packed: `:chunkRows` rows per JSON array, one array per result
- * row. One string per chunk instead of six fields per row is half the bytes and a fraction of the
- * parsing. (JSON_ARRAYAGG has no ORDER BY on MySQL: rows are put in order in JavaScript.)
+ * The same page for a plain read, packed: rows whose ids share a block of `:chunkRows` go into one
+ * JSON array (so at most that many rows: ids are unique), one array per result row. One string per
+ * chunk instead of six fields per row is half the bytes and a fraction of the parsing. (JSON_ARRAYAGG
+ * has no ORDER BY on MySQL: rows are put in order in JavaScript.)
  */
 const SELECT_SECONDARIES_PACKED = `
-SELECT JSON_ARRAYAGG(JSON_ARRAY(p.id, p.email, p.phoneNumber, p.linkedId, p.isPrimary, p.ts)) AS chunk
-  FROM (SELECT q.*, FLOOR((ROW_NUMBER() OVER (ORDER BY q.id) - 1) / :chunkRows) AS n
-          FROM (SELECT ${ROW} FROM Contact c
-                 WHERE c.linkedId = :root AND c.id > :after AND c.deletedAt IS NULL ORDER BY c.id LIMIT :limit) q) p
- GROUP BY p.n`;
+SELECT JSON_ARRAYAGG(JSON_ARRAY(q.id, q.email, q.phoneNumber, q.linkedId, q.isPrimary, q.ts)) AS chunk
+  FROM (SELECT ${ROW} FROM Contact c
+         WHERE c.linkedId = :root AND c.id > :after AND c.deletedAt IS NULL ORDER BY c.id LIMIT :limit) q
+ GROUP BY q.id DIV :chunkRows`;
+
 // A new customer, in one autocommit statement. Under REPEATABLE READ the NOT EXISTS probes of an
 // INSERT ... SELECT take shared next-key locks on the email and phone index ranges (gap included),
 // so a racing insert of the same email or phone blocks or deadlocks; the statement either sees the
