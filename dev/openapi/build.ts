@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { stringify } from 'yaml';
-import { ContactResponseSchema, ErrorResponseSchema, IdentifyRequestSchema } from '../../lib/schema/identify.js';
+import { ContactResponseSchema, ErrorResponseSchema, GroupTooLargeResponse, IdentifyRequestSchema } from '../../lib/schema/identify.js';
 import { PROJECT_ROOT } from '../local-stack.js';
 
 /**
@@ -67,6 +67,7 @@ export function openApiDocument() {
             '400': { description: 'Malformed JSON, a body that is not an object, wrong types, an invalid email or phone, both absent, an unknown or repeated field. Nothing was written.', content: errorBody('email must contain exactly one "@", as in name@example.com') },
             '413': { description: 'The body is over 10,240 bytes. Nothing was written.', content: errorBody('request body must be at most 10240 bytes; this one has 11016') },
             '415': { description: 'The Content-Type is missing or not JSON. Nothing was written.', content: errorBody('Content-Type must be application/json') },
+            '422': { description: GroupTooLargeResponse.description, content: errorBody(GroupTooLargeResponse.example) },
             '503': {
               description: 'The database is unavailable for now (for example Aurora resuming from pause). Nothing was half-written; retry after Retry-After seconds.',
               headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'integer', minimum: 1 } } },
