@@ -135,8 +135,8 @@ function rootList(roots: readonly number[]): { sql: string; params: SqlParams } 
 
 // Re-points every live row of the groups `roots` to `:primaryId` in one statement, however many
 // rows: the ids come from the two index ranges (the roots by primary key, their secondaries by
-// ContactLinkedId), materialised by the UNION, then joined by primary key. Rows already linked as
-// they should be are left unchanged by MySQL.
+// ContactLinkedId), materialised by the UNION, then joined by primary key. Only rows not yet linked
+// as they should be match, so the rows it reports are the plan's `relink`.
 function relinkGroupsSql(rootSet: string): string {
   return `UPDATE Contact c JOIN (
   (SELECT id FROM Contact WHERE id IN ${rootSet} AND deletedAt IS NULL)
@@ -144,7 +144,8 @@ function relinkGroupsSql(rootSet: string): string {
   (SELECT id FROM Contact WHERE linkedId IN ${rootSet} AND deletedAt IS NULL)
 ) g ON g.id = c.id
    SET c.linkPrecedence = IF(c.id = :primaryId, 'primary', 'secondary'),
-       c.linkedId = IF(c.id = :primaryId, NULL, :primaryId)`;
+       c.linkedId = IF(c.id = :primaryId, NULL, :primaryId)
+ WHERE NOT (c.linkPrecedence <=> IF(c.id = :primaryId, 'primary', 'secondary') AND c.linkedId <=> IF(c.id = :primaryId, NULL, :primaryId))`;
 }
 /** A whole read of the groups a request touches: their live rows in the contract's order, and their roots. */
 export interface GroupRows {
