@@ -54,20 +54,25 @@ WITH roots AS (
  * inside a JSON string of the Data API's JSON, for sizing pages); and, with `escapes`, per key how
  * many live rows with it hang off a root outside `rootSet`.
  */
-function groupHeadSql(rootSet: string, lock: '' | ' FOR UPDATE', parts: { stats: boolean; escapes: boolean }): string {
-  const branches = [
-    `(SELECT ${HEAD.root} AS kind, ${ROW} FROM Contact c WHERE c.id IN ${rootSet} AND c.deletedAt IS NULL${lock})`,
-    `(SELECT ${HEAD.secondary}, ${ROW} FROM Contact c WHERE c.linkedId IN ${rootSet} AND c.deletedAt IS NULL
+function groupHeadSql(rootSet: string | null, lock: '' | ' FOR UPDATE', parts: { stats: boolean; escapes: boolean }): string {
+  const branches: string[] = [];
+  if (rootSet !== null) {
+    branches.push(
+      `(SELECT ${HEAD.root} AS kind, ${ROW} FROM Contact c WHERE c.id IN ${rootSet} AND c.deletedAt IS NULL${lock})`,
+      `(SELECT ${HEAD.secondary}, ${ROW} FROM Contact c WHERE c.linkedId IN ${rootSet} AND c.deletedAt IS NULL
       ORDER BY c.id LIMIT :firstRows${lock})`,
-  ];
-  if (parts.stats) {
-    branches.push(`(SELECT ${HEAD.stats}, c.linkedId, NULL, NULL, COUNT(*),
+    );
+    if (parts.stats) {
+      branches.push(`(SELECT ${HEAD.stats}, c.linkedId, NULL, NULL, COUNT(*),
       MAX(LENGTH(JSON_QUOTE(JSON_QUOTE(c.email)))), MAX(LENGTH(JSON_QUOTE(JSON_QUOTE(c.phoneNumber))))
       FROM Contact c WHERE c.linkedId IN ${rootSet} AND c.deletedAt IS NULL GROUP BY c.linkedId${lock})`);
+    }
   }
   if (parts.escapes) {
+    // With no roots known, every live row with the key escapes.
+    const escapes = rootSet === null ? 'COUNT(*)' : `COALESCE(SUM(COALESCE(c.linkedId, c.id) NOT IN ${rootSet}), 0)`;
     for (const key of ['email = :email', 'phoneNumber = :phone']) {
-      branches.push(`(SELECT ${HEAD.escaped}, COALESCE(SUM(COALESCE(c.linkedId, c.id) NOT IN ${rootSet}), 0), NULL, NULL, NULL, NULL, NULL
+      branches.push(`(SELECT ${HEAD.escaped}${rootSet === null ? ' AS kind' : ''}, ${escapes}, NULL, NULL, NULL, NULL, NULL
       FROM Contact c WHERE c.${key} AND c.deletedAt IS NULL${lock})`);
     }
   }
@@ -127,10 +132,10 @@ const INSERT_CONTACT = `
 INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (:email, :phone, :linkedId, :linkPrecedence)`;
 
 /** `(:root0, :root1, …)` and its parameters. */
-function rootList(roots: readonly number[]): { sql: string; params: SqlParams } {
+function rootList(roots: readonly number[]): { sql: string | null; params: SqlParams } {
   const params: SqlParams = {};
   roots.forEach((root, i) => (params[`root${i}`] = root));
-  return { sql: `(${roots.map((_, i) => `:root${i}`).join(', ')})`, params };
+  return { sql: roots.length === 0 ? null : `(${roots.map((_, i) => `:root${i}`).join(', ')})`, params };
 }
 
 // Re-points every live row of the groups `roots` to `:primaryId` in one statement, however many
@@ -215,7 +220,8 @@ export class ContactRepository {
       const longest = { maxEmail: quotedTwiceBytes(known.rows, 'email'), maxPhone: quotedTwiceBytes(known.rows, 'phoneNumber') };
       const firstRows = Math.min(FIRST_READ_ROWS, rowsPerPage(ROW_OVERHEAD_BYTES + 16, longest));
       const lockAll = groupHeadSql(roots.sql, ' FOR UPDATE', { stats: true, escapes: true });
-      const head = parseHead(await tx.run(lockAll, { ...keys(request), ...roots.params, firstRows }), firstRows);
+      const params = roots.sql === null ? keys(request) : { ...keys(request), ...roots.params, firstRows };
+      const head = parseHead(await tx.run(lockAll, params), firstRows);
       const locked = new Set(known.roots);
       if (head.escaped > 0 || head.rows.some((row) => !locked.has(row.linkedId ?? row.id))) {
         throw new Conflict('a group was merged or created between the read and the lock');
@@ -223,7 +229,7 @@ export class ContactRepository {
       const rows = sortRows(await readRest(tx, head, readLockedPage));
       const plan = decide(rows);
       const primaryId = plan.primaryId;
-      if (primaryId !== null && plan.relink.length > 0) {
+      if (primaryId !== null && plan.relink.length > 0 && roots.sql !== null) {
         await tx.run(relinkGroupsSql(roots.sql), { ...roots.params, primaryId });
       }
       let insertedId: number | undefined;
