@@ -221,7 +221,7 @@ export class ContactRepository {
       const firstRows = Math.min(FIRST_READ_ROWS, rowsPerPage(ROW_OVERHEAD_BYTES + 16, longest));
       const lockAll = groupHeadSql(roots.sql, ' FOR UPDATE', { stats: true, escapes: true });
       const params = roots.sql === null ? keys(request) : { ...keys(request), ...roots.params, firstRows };
-      const head = parseHead(await tx.run(lockAll, params), firstRows);
+      const head = parseHead(await tx.run(lockAll, params).catch(longerRowsMeanChange), firstRows);
       const locked = new Set(known.roots);
       if (head.escaped > 0 || head.rows.some((row) => !locked.has(row.linkedId ?? row.id))) {
         throw new Conflict('a group was merged or created between the read and the lock');
@@ -344,6 +344,13 @@ function quotedTwiceBytes(rows: readonly ContactRow[], key: 'email' | 'phoneNumb
 /** The contract's order: createdAt, then id. */
 function sortRows(rows: ReadRow[]): ReadRow[] {
   return rows.sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+}
+
+// The locked head was sized from the first read's rows; longer ones can only be rows added since:
+// the groups changed, so read again (the next read sizes the head from them).
+function longerRowsMeanChange(error: unknown): never {
+  if (isResponseTooLarge(error)) throw new Conflict('rows longer than the first read saw joined the groups');
+  throw error;
 }
 
 function isResponseTooLarge(error: unknown): boolean {
