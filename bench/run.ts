@@ -18,6 +18,7 @@ import { apiEvent, lambdaContext, type Handler } from '../dev/lambda.js';
 import { gatewaySigner } from '../dev/sign.js';
 import { MysqlExecutor } from './mysql-executor.js';
 import { renderChart } from './chart.js';
+import { measureLargeGroups, printLargeGroups } from './large-groups.js';
 import { KINDS, Workload, seedCustomers, type BenchRequest, type Kind } from './workload.js';
 
 /**
@@ -102,6 +103,8 @@ async function main() {
     const perKind = await countPerKind(pool, stack, senders, direct);
     progress('measuring the cold start…');
     const coldStart = await measureColdStart(stack);
+    progress('large groups…');
+    const largeGroups = await measureLargeGroups(stack, pool, DB_NAME);
     progress('');
     const report = {
       date: new Date().toISOString(),
@@ -110,8 +113,10 @@ async function main() {
       throughput: cells,
       perKind,
       coldStart,
+      largeGroups,
     };
     printReport(report);
+    printLargeGroups(largeGroups);
     writeResults(report, cells);
   } finally {
     await direct.close();

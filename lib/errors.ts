@@ -28,3 +28,20 @@ export class Unavailable extends HttpError {
     super(503, message, { 'Retry-After': String(retryAfterSeconds) });
   }
 }
+
+/**
+ * The group's answer is larger than a Lambda response can carry (422). Nothing was written: the
+ * size is decided before any write commits. `groupSize` (contacts in the group) is for metrics.
+ */
+export class GroupTooLarge extends HttpError {
+  constructor(
+    readonly groupSize: number,
+    answerBytes: number,
+    limitBytes: number,
+  ) {
+    super(
+      422,
+      `the contact group has ${groupSize} contacts: too large to return (its answer would take ${answerBytes} bytes; a response carries at most ${limitBytes})`,
+    );
+  }
+}

@@ -1,6 +1,8 @@
 import type { ContactRepository } from './contact-repository.js';
 import { applyPlan, planKind, reconcile, view, type ContactRow, type IdentifyResponse, type Plan, type PlanKind } from './reconcile.js';
 import type { IdentifyRequest } from './request.js';
+import { GroupTooLarge } from './errors.js';
+import { escapedBodyBytes, MAX_ESCAPED_BODY_BYTES } from './response-size.js';
 import { retrying, type RetryOptions, type TransientKind } from './retry.js';
 
 /**
@@ -9,6 +11,7 @@ import { retrying, type RetryOptions, type TransientKind } from './retry.js';
  * The first attempt is optimistic: a repeat customer is answered from one read; a new customer or a
  * new detail is one conditional INSERT that re-checks the plan's premises under locks. A merge, or
  * any attempt after a conflict, takes the transactional path (lock, re-check, write, commit).
+ * An answer too large for a Lambda response is refused (GroupTooLarge) before anything is written.
  */
 
 export type Outcome = 'read' | 'created' | 'linked' | 'merged';
@@ -48,7 +51,8 @@ export class IdentifyService {
 
   private async attempt(request: IdentifyRequest, afterConflict: boolean): Promise<Omit<IdentifyResult, 'attempts'>> {
     const repository = this.options.repository;
-    const rows = await repository.findGroups(request);
+    const read = await repository.findGroups(request);
+    const rows = read.rows;
     const plan = reconcile(rows, request);
     const kind = planKind(plan);
     if (kind === 'read') return settled(rows, plan, request);
@@ -57,12 +61,17 @@ export class IdentifyService {
       return settled(rows, plan, request, await repository.insertPrimaryIfAbsent(request));
     }
     if (!afterConflict && kind === 'link') {
+      assertReturnable(rows, plan, request);
       return settled(rows, plan, request, await repository.insertSecondaryIfUnchanged(request, rows, plan.primaryId!));
     }
     return repository.withLockedGroups(
       request,
-      roots(rows),
-      (locked) => reconcile(locked, request),
+      read,
+      (locked) => {
+        const lockedPlan = reconcile(locked, request);
+        assertReturnable(locked, lockedPlan, request); // before any write: a refused answer writes nothing
+        return lockedPlan;
+      },
       (locked, lockedPlan, insertedId) => settled(locked, lockedPlan, request, insertedId),
     );
   }
@@ -70,10 +79,27 @@ export class IdentifyService {
 
 /** The answer and outcome once `plan` is carried out over `rows` (`insertedId`: the new row, if any). */
 function settled(rows: readonly ContactRow[], plan: Plan, request: IdentifyRequest, insertedId?: number): Omit<IdentifyResult, 'attempts'> {
-  const group = applyPlan(rows, plan, request, insertedId);
-  return { response: view(group, plan.primaryId ?? insertedId!), outcome: OUTCOME[planKind(plan)] };
+  const response = answer(rows, plan, request, insertedId);
+  refuseIfTooLarge(response);
+  return { response, outcome: OUTCOME[planKind(plan)] };
 }
 
-function roots(rows: readonly ContactRow[]): number[] {
-  return [...new Set(rows.map((row) => row.linkedId ?? row.id))];
+function answer(rows: readonly ContactRow[], plan: Plan, request: IdentifyRequest, insertedId?: number): IdentifyResponse {
+  const group = applyPlan(rows, plan, request, insertedId);
+  return view(group, plan.primaryId ?? insertedId!);
+}
+
+/** The largest id an INSERT can return (INT): a stand-in for the row not inserted yet, never shorter than the real one. */
+const LONGEST_ID = 2_147_483_647;
+
+/** Throws GroupTooLarge when the answer after `plan` could not be returned; called before writing. */
+function assertReturnable(rows: readonly ContactRow[], plan: Plan, request: IdentifyRequest): void {
+  refuseIfTooLarge(answer(rows, plan, request, plan.insert ? LONGEST_ID : undefined));
+}
+
+function refuseIfTooLarge(response: IdentifyResponse): void {
+  const bytes = escapedBodyBytes(response);
+  if (bytes > MAX_ESCAPED_BODY_BYTES) {
+    throw new GroupTooLarge(response.contact.secondaryContactIds.length + 1, bytes, MAX_ESCAPED_BODY_BYTES);
+  }
 }

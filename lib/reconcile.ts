@@ -68,8 +68,9 @@ export function applyPlan(
 ): ContactRow[] {
   const primaryId = plan.primaryId ?? insertedId;
   if (primaryId === undefined) throw new Error('a plan that inserts needs the inserted id');
+  const relink = new Set(plan.relink); // groups of any size: no linear search per row
   const relinked = rows.map((row): ContactRow => {
-    if (!plan.relink.includes(row.id)) return row;
+    if (!relink.has(row.id)) return row;
     return row.id === primaryId
       ? { ...row, linkPrecedence: 'primary', linkedId: null }
       : { ...row, linkPrecedence: 'secondary', linkedId: primaryId };

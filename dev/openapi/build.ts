@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { stringify } from 'yaml';
-import { ContactResponseSchema, ErrorResponseSchema, IdentifyRequestSchema } from '../../lib/schema/identify.js';
+import { ContactResponseSchema, ErrorResponseSchema, GroupTooLargeResponse, IdentifyRequestSchema } from '../../lib/schema/identify.js';
 import { PROJECT_ROOT } from '../local-stack.js';
 
 /**
@@ -110,6 +110,7 @@ export function openApiDocument() {
               content: errorBody('Forbidden'),
             },
             '415': { description: 'The Content-Type is missing or not JSON. Nothing was written.', content: errorBody('Content-Type must be application/json') },
+            '422': { description: GroupTooLargeResponse.description, content: errorBody(GroupTooLargeResponse.example) },
             '429': {
               description: 'The stage\'s throttling limit (rate and burst, per stage) is exceeded: API Gateway answers before the function runs. Nothing was written; retry with backoff.',
               content: errorBody('Too Many Requests'),

@@ -20,7 +20,7 @@ describe('openapi.yaml', () => {
   it('documents every status the handler answers, and Retry-After on 503', () => {
     const document = parse(readFileSync(OPENAPI_PATH, 'utf8'));
     const responses = document.paths['/identify'].post.responses;
-    expect(Object.keys(responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '429', '503']);
+    expect(Object.keys(responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '422', '429', '503']);
     expect(responses['503'].headers['Retry-After'].required).toBe(true);
   });
 

@@ -75,3 +75,10 @@ export const ErrorResponseSchema = {
   required: ['message'],
   properties: { message: { type: 'string', minLength: 1, description: 'What is wrong, in words a caller can act on.' } },
 } as const;
+
+/** The 422 of POST /identify (lib/errors.ts GroupTooLarge), for openapi.yaml. */
+export const GroupTooLargeResponse = {
+  description:
+    'The group the request belongs to is too large to return: its answer would exceed what a Lambda response can carry (6,291,556 bytes, quotes escaped). Nothing was written; the message says how many contacts the group has.',
+  example: 'the contact group has 180000 contacts: too large to return (its answer would take 6512345 bytes; a response carries at most 6275172)',
+} as const;

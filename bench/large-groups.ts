@@ -1,0 +1,71 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import type { Pool } from 'mysql2/promise';
+import { LOCAL_DEFAULTS } from 'local-data-api';
+import { createDependencies } from '../lib/container.js';
+import type { LocalStack } from '../dev/local-stack.js';
+import { apiEvent, lambdaContext, type Handler } from '../dev/lambda.js';
+import { seedGroup, seededEmail } from '../test/large-groups.js';
+
+/**
+ * `npm run bench`, section "large groups": one request each, through the handler in-process and
+ * the local Data API server (which refuses responses over 1 MiB, as AWS does), on groups seeded
+ * straight into the table: a read of a 20,000 and of a 100,000 contact group, and a merge of two
+ * groups of 10,000. Per request: wall time, Data API calls, bytes the Data API returned, and the
+ * bytes of the Lambda result. Targets on the reference machine: 1 s, 4 s and 3 s.
+ */
+export interface LargeGroupRun {
+  name: string;
+  contacts: number;
+  status: number;
+  ms: number;
+  targetMs: number;
+  dataApiCalls: number;
+  dataApiBytes: number;
+  answerBytes: number;
+}
+
+export async function measureLargeGroups(stack: LocalStack, pool: Pool, database: string): Promise<LargeGroupRun[]> {
+  let dataApiBytes = 0;
+  const client = new RDSDataClient({ endpoint: stack.dataApi.url, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials, maxAttempts: 1 });
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const out = await next(args);
+      dataApiBytes += Number((out.response as { headers?: Record<string, string> }).headers?.['content-length'] ?? 0);
+      return out;
+    },
+    { step: 'deserialize', name: 'countResponseBytes' },
+  );
+  const { buildHandler } = await import('../functions/identify.js');
+  const config = { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database, requestTimeoutMs: 28_000 };
+  const handler = buildHandler(createDependencies(config, { client, logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'Bench' }) })) as Handler;
+
+  const stamp = Date.now().toString(36).slice(-6);
+  const group20k = { tag: `r20k${stamp}`, size: 20_000, createdAt: '2022-01-01 00:00:00' };
+  const group100k = { tag: `r100k${stamp}`, size: 100_000, createdAt: '2022-02-01 00:00:00' };
+  const older = { tag: `ma${stamp}`, size: 10_000, createdAt: '2022-03-01 00:00:00' };
+  const newer = { tag: `mb${stamp}`, size: 10_000, phone: `9${Date.now() % 1e9}`, createdAt: '2022-04-01 00:00:00' };
+  for (const group of [group20k, group100k, older, newer]) await seedGroup(pool, group);
+
+  const run = async (name: string, contacts: number, targetMs: number, body: object): Promise<LargeGroupRun> => {
+    stack.dataApi.resetStats();
+    dataApiBytes = 0;
+    const started = performance.now();
+    const result = (await handler(apiEvent(JSON.stringify(body)), lambdaContext())) as { statusCode: number };
+    const ms = Math.round(performance.now() - started);
+    const calls = Object.values(stack.dataApi.stats().calls).reduce((sum, n) => sum + n, 0);
+    return { name, contacts, status: result.statusCode, ms, targetMs, dataApiCalls: calls, dataApiBytes, answerBytes: Buffer.byteLength(JSON.stringify(result)) };
+  };
+  return [
+    await run('read, 20,000 contacts', 20_000, 1_000, { email: seededEmail(group20k, 777) }),
+    await run('read, 100,000 contacts', 100_000, 4_000, { email: seededEmail(group100k, 777) }),
+    await run('merge, 10,000 + 10,000 contacts', 20_000, 3_000, { email: seededEmail(older, 5), phoneNumber: newer.phone }),
+  ];
+}
+
+export function printLargeGroups(runs: LargeGroupRun[]): void {
+  console.log('\n| large group request | status | ms | target ms | Data API calls | Data API bytes | Lambda result bytes |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of runs) console.log(`| ${r.name} | ${r.status} | ${r.ms} | ≤ ${r.targetMs} | ${r.dataApiCalls} | ${r.dataApiBytes} | ${r.answerBytes} |`);
+}
