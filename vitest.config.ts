@@ -10,7 +10,6 @@ export default defineConfig({
     // functions/identify.ts builds its container at import, as on a cold start; tests that import it
     // build their own handler with buildHandler, so these only need to be present, not reachable.
     env: {
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_REGION: 'us-east-1',
       DB_CLUSTER_ARN: 'arn:aws:rds:us-east-1:123456789012:cluster:identify-local',
       DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:identify-local',

@@ -81,7 +81,6 @@ process.env.DB_CLUSTER_ARN ??= LOCAL_DEFAULTS.resourceArn;
 process.env.DB_SECRET_ARN ??= LOCAL_DEFAULTS.secretArn;
 process.env.DB_NAME = DB_NAME;
 process.env.AWS_REGION ??= LOCAL_DEFAULTS.region;
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 const { buildHandler } = await import('../functions/identify.js');
 

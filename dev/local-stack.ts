@@ -101,8 +101,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     DB_CLUSTER_ARN: dataApi.resourceArn,
     DB_SECRET_ARN: dataApi.secretArn,
     DB_NAME: dbName,
-    // Lambda runs Node 22; locally Node 20 is fine, so the SDK's notice about it is noise here.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   const createClient = () =>
     new RDSDataClient({ endpoint: dataApi.url, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials });

@@ -17,7 +17,6 @@ declare module 'vitest' {
 
 /** One local stack for all integration and end-to-end tests: free ports, a database of its own. */
 export default async function setup(project: TestProject) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const mysqlUrl = process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306';
   const dbName = `identify_test_${process.pid}`;
   const stack = await startLocalStack({ port: 0, lambdaPort: 0, dataApiPort: 0, mysqlUrl, dbName }).catch((error: unknown) => {

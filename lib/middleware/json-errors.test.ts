@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { apiEvent } from '../../dev/lambda.js';
 import { loggedLines, throughChain } from '../../test/middy-chain.js';
 import { BadInput, Unavailable } from '../errors.js';
+import { toHttpError } from './json-errors.js';
 
 const failing = (error: unknown) => ({ handler: async () => Promise.reject(error) });
 
@@ -49,5 +50,45 @@ describe('jsonErrors (with http-error-handler)', () => {
     const lines = await loggedLines(() => throughChain([], apiEvent('{}'), { logger, ...failing(new BadInput('doc@hillvalley.edu is wrong', 422)) }));
     expect(lines.map((line) => JSON.parse(line) as object)).toEqual([expect.objectContaining({ message: 'rejected', statusCode: 422 })]);
     expect(lines.join('')).not.toContain('hillvalley');
+  });
+});
+
+const logger = new Logger({ logLevel: 'SILENT' });
+
+/** What middy's JSON body parser throws for this body (the real parser, not a copy of its error). */
+function parserError(body: string, contentType = 'application/json'): unknown {
+  const parser = httpJsonBodyParser();
+  const request = { event: { headers: { 'content-type': contentType }, body } } as unknown as Parameters<NonNullable<typeof parser.before>>[0];
+  try {
+    parser.before!(request);
+  } catch (error) {
+    return error;
+  }
+  throw new Error(`the parser accepted ${body}`);
+}
+
+describe('toHttpError, for what the JSON body parser refuses', () => {
+  it('answers a "__proto__" key as an unknown field (400), naming it', () => {
+    const error = toHttpError(parserError('{"email":"a@b.c","__proto__":{"admin":true}}'), logger);
+    expect(error.statusCode).toBe(400);
+    expect(error.message).toBe('unknown field "__proto__": only "email" and "phoneNumber" are accepted');
+  });
+
+  it('answers a "constructor" holding a "prototype" the same way', () => {
+    const error = toHttpError(parserError('{"email":"a@b.c","constructor":{"prototype":{}}}'), logger);
+    expect(error.statusCode).toBe(400);
+    expect(error.message).toMatch(/^unknown field "constructor"/);
+  });
+
+  it("answers malformed JSON with 400 and the parser's reason", () => {
+    const error = toHttpError(parserError('{"email":'), logger);
+    expect(error.statusCode).toBe(400);
+    expect(error.message).toMatch(/^request body must be a JSON object like .*; this one is not valid JSON \(/);
+  });
+
+  it('answers another content type with 415', () => {
+    const error = toHttpError(parserError('email=a@b.c', 'application/x-www-form-urlencoded'), logger);
+    expect(error.statusCode).toBe(415);
+    expect(error.message).toBe('Content-Type must be application/json');
   });
 });

@@ -28,10 +28,15 @@ const JSON_PARSER = '@middy/http-json-body-parser';
 
 export function toHttpError(error: unknown, logger: Logger): HttpError {
   if (error instanceof HttpError) return error;
-  const middyError = error as { statusCode?: number; message?: string; cause?: { package?: string; message?: string } };
+  const middyError = error as { statusCode?: number; message?: string; cause?: { package?: string; message?: string; data?: unknown } };
   if (middyError?.cause?.package === JSON_PARSER) {
     if (middyError.message === 'Unsupported Media Type') {
       return new BadInput('Content-Type must be application/json', 415);
+    }
+    // middy 7 refuses a "__proto__" key (and a "constructor" holding a "prototype") while parsing: the
+    // same mistake as any other field the API does not know.
+    if (middyError.message === 'Forbidden key in JSON body') {
+      return new BadInput(`unknown field ${JSON.stringify(String(middyError.cause.data))}: only "email" and "phoneNumber" are accepted`);
     }
     const detail = middyError.cause.message ? ` (${middyError.cause.message})` : '';
     return new BadInput(`request body must be a JSON object like {"email": "...", "phoneNumber": "..."}; this one is not valid JSON${detail}`);

@@ -39,7 +39,6 @@ describe('a client killed mid-transaction', () => {
 
     const child = fork(fileURLToPath(new URL('./crash-child.ts', import.meta.url)), [server.url, stack().dbName, `george.${tag}@example.com`, `${digits}2`], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const messages: unknown[] = [];

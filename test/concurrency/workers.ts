@@ -15,7 +15,7 @@ export async function startWorkers(count: number, env: Record<string, string>): 
   const children: ChildProcess[] = Array.from({ length: count }, () =>
     fork(script, [], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, ...env, POWERTOOLS_LOG_LEVEL: process.env.CHECKER_LOG_LEVEL ?? 'SILENT', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: { ...process.env, ...env, POWERTOOLS_LOG_LEVEL: process.env.CHECKER_LOG_LEVEL ?? 'SILENT' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     }),
   );

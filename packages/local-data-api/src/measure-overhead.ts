@@ -13,7 +13,6 @@ import { LOCAL_DEFAULTS } from './server.js';
  *   npx tsx packages/local-data-api/src/measure-overhead.ts [calls]      (MYSQL_URL as for the server)
  */
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const CALLS = Number(process.argv[2] ?? 2_000);
 const WARMUP = 200;
 const SQL = 'SELECT 1 AS one';
