@@ -24,6 +24,8 @@ describe('classifyTransient', () => {
       named('DatabaseErrorException', 'Database error code: 1064. Message: You have an error in your SQL syntax'),
       undefined,
     ],
+    ['DatabaseErrorException with too many connections (1040)', named('DatabaseErrorException', 'Database error code: 1040. Message: Too many connections'), 'unavailable'],
+    ['DatabaseErrorException with the server gone away (2006)', named('DatabaseErrorException', 'Database error code: 2006. Message: MySQL server has gone away'), 'unavailable'],
     ['TransactionNotFoundException', named('TransactionNotFoundException', 'Transaction abc is not found'), 'conflict'],
     ['DatabaseResumingException', named('DatabaseResumingException', 'The database is resuming'), 'resuming'],
     ['DatabaseUnavailableException', named('DatabaseUnavailableException'), 'unavailable'],

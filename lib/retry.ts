@@ -33,6 +33,9 @@ const UNAVAILABLE_NAMES = new Set([
 // INSERT ... SELECT is chosen as the victim while it holds the table's AUTO-INC lock
 // (innodb_autoinc_lock_mode = 1, MariaDB's default; Aurora MySQL 3 uses 2 and never sees it).
 const LOCK_CONFLICT = /\b(1213|1205|1020|1467)\b|Deadlock found|Lock wait timeout|try restarting transaction/i;
+// MySQL 1040 too many connections, 1203 user over max_user_connections, 2006 server gone away, 2013
+// connection lost mid-query: the database is busy or went away, not the request's fault: a 503.
+const DATABASE_BUSY = /\b(1040|1203|2006|2013)\b|Too many connections|server has gone away|Lost connection to/i;
 
 /** Which kind of transient failure an error is, or undefined when retrying cannot help. */
 export function classifyTransient(error: unknown): TransientKind | undefined {
@@ -41,7 +44,10 @@ export function classifyTransient(error: unknown): TransientKind | undefined {
   const name = error.name;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const code = (error as { code?: string }).code;
-  if (name === 'DatabaseErrorException') return LOCK_CONFLICT.test(error.message) ? 'conflict' : undefined;
+  if (name === 'DatabaseErrorException') {
+    if (LOCK_CONFLICT.test(error.message)) return 'conflict';
+    return DATABASE_BUSY.test(error.message) ? 'unavailable' : undefined;
+  }
   // A transaction the server rolled back (idle expiry, or aborted by a failed statement): start over.
   if (name === 'TransactionNotFoundException') return 'conflict';
   if (name === 'DatabaseResumingException') return 'resuming';
