@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { assertPortFree, freePort, waitForPorts } from './ports.js';
 
 /**
@@ -27,8 +26,6 @@ export const LAMBDA_RUNTIME_ENV = { AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' 
 export function localBuildFolder(lambdaPort: number): string {
   return `.esbuild-local/${lambdaPort}`;
 }
-
-const PRELOAD = fileURLToPath(new URL('./offline-preload.mjs', import.meta.url));
 
 export async function startServerlessOffline(options: {
   projectRoot: string;
@@ -55,7 +52,6 @@ export async function startServerlessOffline(options: {
       ESBUILD_WORK_FOLDER: workFolder,
       // No HTTP API of serverless-offline's own: the gateway stand-in is the front (serverless.yml).
       LOCAL_ROUTES: 'none',
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(PRELOAD).href}`.trim(),
       // No network here: keep the framework from phoning home or asking questions.
       SLS_TELEMETRY_DISABLED: '1',
       SLS_NOTIFICATIONS_MODE: 'off',
