@@ -7,7 +7,8 @@ import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
 import { runMigrations } from '../db/migrations/index.js';
 import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi, type LocalDataApiOptions } from 'local-data-api';
-import { ensureDatabase } from './mysql.js';
+import { dropDatabase, ensureDatabase } from './mysql.js';
+import { resolveDatabase } from './database/resolve-database.js';
 
 /**
  * The one way to start things locally: database and schema, the local Data API server, and
@@ -24,8 +25,11 @@ export interface LocalStackOptions {
   lambdaPort?: number;
   /** The local Data API server's port (DATA_API_PORT, default 8080); 0 picks a free one. */
   dataApiPort?: number;
+  /** The server to use; unset: the default address, else a private or downloaded one (dev/database/resolve-database.ts). */
   mysqlUrl?: string;
   dbName?: string;
+  /** A throwaway database: dropped when the stack stops, before the database server stops. */
+  dropDatabaseOnStop?: boolean;
   /** Start serverless-offline too (default true); false gives the database and Data API only. */
   offline?: boolean;
   /** Where serverless-offline's and the Data API's output goes (default: discarded). */
@@ -42,6 +46,8 @@ export interface LocalStack {
   dataApi: LocalDataApi;
   dbName: string;
   mysqlUrl: string;
+  /** Which database server this is and where its data lives, in words. */
+  database: string;
   /** The environment under which a handler reaches this stack's Data API server. */
   handlerEnv: Record<string, string>;
   /** A Data API client pointed at this stack, as the handler builds one. */
@@ -54,16 +60,20 @@ export function localStackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): 
     port: portFrom(env, 'PORT', 3000),
     lambdaPort: portFrom(env, 'LAMBDA_PORT', 3002),
     dataApiPort: portFrom(env, 'DATA_API_PORT', LOCAL_DEFAULTS.port),
-    mysqlUrl: env.MYSQL_URL || LOCAL_DEFAULTS.mysqlUrl,
+    mysqlUrl: env.MYSQL_URL || undefined,
     dbName: env.DB_NAME || 'identify',
   };
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const mysqlUrl = options.mysqlUrl ?? LOCAL_DEFAULTS.mysqlUrl;
   const dbName = options.dbName ?? 'identify';
   const log = options.log ?? (() => {});
-  await ensureDatabase(mysqlUrl, dbName);
+  const database = await resolveDatabase(options.mysqlUrl, log);
+  const mysqlUrl = database.mysqlUrl;
+  await ensureDatabase(mysqlUrl, dbName).catch(async (error: unknown) => {
+    await database.stop();
+    throw error;
+  });
 
   const dataApiPort = options.dataApiPort ?? LOCAL_DEFAULTS.port;
   const dataApi = await startLocalDataApi({
@@ -75,6 +85,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }).catch((error: unknown) => {
     if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
     throw new PortInUse(`Port ${dataApiPort} is already in use (is another \`npm start\` running?): stop it or set DATA_API_PORT to a free port`);
+  }).catch(async (error: unknown) => {
+    await database.stop();
+    throw error;
   });
   const handlerEnv: Record<string, string> = {
     AWS_ENDPOINT_URL_RDS_DATA: dataApi.url,
@@ -91,7 +104,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const createClient = () =>
     new RDSDataClient({ endpoint: dataApi.url, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials });
 
-  const stopAll: (() => Promise<void>)[] = [() => dataApi.close()];
+  const stopAll: (() => Promise<void>)[] = [
+    () => database.stop(),
+    ...(options.dropDatabaseOnStop ? [() => dropDatabase(mysqlUrl, dbName)] : []),
+    () => dataApi.close(),
+  ];
   const stop = async () => {
     for (const step of stopAll.reverse()) await step().catch(() => {});
   };
@@ -111,7 +128,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       url = `http://127.0.0.1:${offline.port}`;
       invokeUrl = `http://127.0.0.1:${offline.lambdaPort}/2015-03-31/functions/${functionName}/invocations`;
     }
-    return { url, invokeUrl, functionName, dataApi, dbName, mysqlUrl, handlerEnv, createClient, stop };
+    return { url, invokeUrl, functionName, dataApi, dbName, mysqlUrl, database: database.description, handlerEnv, createClient, stop };
   } catch (error) {
     await stop();
     throw error;

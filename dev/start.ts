@@ -15,7 +15,7 @@ try {
   console.log(`identify is up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s
   POST ${stack.url}/identify            (HTTP API, as API Gateway)
   POST ${stack.invokeUrl}   (Lambda invoke)
-  Data API server  ${stack.dataApi.url}   database ${stack.dbName} on ${options.mysqlUrl}
+  Data API server  ${stack.dataApi.url}   database ${stack.dbName} on ${stack.database}
 Ctrl-C stops everything.`);
   let stopping = false;
   const shutdown = async () => {
