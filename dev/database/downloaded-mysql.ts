@@ -32,9 +32,12 @@ function watchDownload(log: (line: string) => void): () => void {
 
 export async function startDownloadedMysql(log: (line: string) => void, options: { downloadRetries?: number } = {}): Promise<Database> {
   const stopWatching = watchDownload(log);
-  // The package reports its own errors with console.error; route them to our log so the user gets our one line instead.
+  // The package reports every retry with console.error, stack and all: the user gets our one line
+  // instead, and VERBOSE=1 shows the package's own output.
   const consoleError = console.error;
-  console.error = (...args: unknown[]) => log(`[mysql] ${format(...args)}`);
+  console.error = (...args: unknown[]) => {
+    if (process.env.VERBOSE === '1') log(`[mysql] ${format(...args)}`);
+  };
   try {
     const db = await createDB({ version: AURORA_MYSQL_VERSION, xEnabled: 'OFF', logLevel: 'ERROR', downloadRetries: options.downloadRetries ?? 3 });
     return {
@@ -43,8 +46,9 @@ export async function startDownloadedMysql(log: (line: string) => void, options:
       stop: () => db.stop(),
     };
   } catch (error) {
-    // The package throws strings; keep its first line.
-    throw new Error(String((error as Error)?.message ?? error).split('\n')[0]);
+    // The package throws strings such as `Failed to download binary. The error was: "getaddrinfo EAI_AGAIN cdn.mysql.com"`.
+    const text = String((error as Error)?.message ?? error).split('\n')[0]!;
+    throw new Error(/The error was: "(.*)"$/.exec(text)?.[1] ?? text);
   } finally {
     console.error = consoleError;
     stopWatching();

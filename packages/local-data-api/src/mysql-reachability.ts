@@ -59,7 +59,7 @@ export function parseMysqlUrl(mysqlUrl: string, setting = 'MYSQL_URL'): URL {
   } catch {
     throw malformed('is not a valid URL');
   }
-  if (url.protocol !== 'mysql:') throw malformed(`must start with mysql://, not ${url.protocol}//`);
+  if (url.protocol !== 'mysql:') throw malformed('must start with mysql://');
   if (url.hostname === '') throw malformed('names no host');
   return url;
 }
