@@ -85,8 +85,8 @@ process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 const { buildHandler } = await import('../functions/identify.js');
 
 async function main() {
-  progress(`emptying and seeding database ${DB_NAME} on ${MYSQL_URL}…`);
   const stack = await startLocalStack({ port: 0, lambdaPort: 0, dataApiPort: 0, mysqlUrl: MYSQL_URL, dbName: DB_NAME, offline: PATHS.includes('a') });
+  console.log(`benchmark database ${DB_NAME} (emptied and seeded for each cell) on ${stack.database}`);
   const pool = mysql.createPool({ uri: stack.mysqlUrl, database: DB_NAME, connectionLimit: 4 });
   const direct = MysqlExecutor.create(stack.mysqlUrl, DB_NAME);
   try {

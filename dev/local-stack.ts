@@ -4,7 +4,8 @@ import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
 import { runMigrations } from '../db/migrations/index.js';
 import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi, type LocalDataApiOptions } from 'local-data-api';
-import { ensureDatabase } from './mysql.js';
+import { dropDatabase, ensureDatabase } from './mysql.js';
+import { resolveDatabase } from './database/resolve-database.js';
 import { startGateway } from './gateway/server.js';
 import type { LocalPrincipal } from './gateway/auth.js';
 import { startServerlessOffline } from './offline.js';
@@ -30,8 +31,11 @@ export interface LocalStackOptions {
   lambdaPort?: number;
   /** The local Data API server's port (DATA_API_PORT, default 8080); 0 picks a free one. */
   dataApiPort?: number;
+  /** The server to use; unset: the default address, else a private or downloaded one (dev/database/resolve-database.ts). */
   mysqlUrl?: string;
   dbName?: string;
+  /** A throwaway database: dropped when the stack stops, before the database server stops. */
+  dropDatabaseOnStop?: boolean;
   /** Start serverless-offline and the gateway too (default true); false gives the database and Data API only. */
   offline?: boolean;
   /** Where serverless-offline's and the Data API's output goes (default: discarded). */
@@ -56,6 +60,8 @@ export interface LocalStack {
   dataApi: LocalDataApi;
   dbName: string;
   mysqlUrl: string;
+  /** Which database server this is and where its data lives, in words. */
+  database: string;
   /** The environment under which a handler reaches this stack's Data API server. */
   handlerEnv: Record<string, string>;
   /** A Data API client pointed at this stack, as the handler builds one. */
@@ -69,17 +75,21 @@ export function localStackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): 
     lambdaPort: portFrom(env, 'LAMBDA_PORT', 3002),
     dataApiPort: portFrom(env, 'DATA_API_PORT', LOCAL_DEFAULTS.port),
     auth: authFrom(env),
-    mysqlUrl: env.MYSQL_URL || LOCAL_DEFAULTS.mysqlUrl,
+    mysqlUrl: env.MYSQL_URL || undefined,
     dbName: env.DB_NAME || 'identify',
   };
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const mysqlUrl = options.mysqlUrl ?? LOCAL_DEFAULTS.mysqlUrl;
   const dbName = options.dbName ?? 'identify';
   const log = options.log ?? (() => {});
   const handlerStdout = options.handlerStdout ?? options.log !== undefined;
-  await ensureDatabase(mysqlUrl, dbName);
+  const database = await resolveDatabase(options.mysqlUrl, log);
+  const mysqlUrl = database.mysqlUrl;
+  await ensureDatabase(mysqlUrl, dbName).catch(async (error: unknown) => {
+    await database.stop();
+    throw error;
+  });
 
   const dataApiPort = options.dataApiPort ?? LOCAL_DEFAULTS.port;
   const dataApi = await startLocalDataApi({
@@ -91,6 +101,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }).catch((error: unknown) => {
     if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
     throw portInUse(dataApiPort, 'DATA_API_PORT');
+  }).catch(async (error: unknown) => {
+    await database.stop();
+    throw error;
   });
   const handlerEnv: Record<string, string> = {
     AWS_ENDPOINT_URL_RDS_DATA: dataApi.url,
@@ -105,7 +118,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const createClient = () =>
     new RDSDataClient({ endpoint: dataApi.url, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials });
 
-  const stopAll: (() => Promise<void>)[] = [() => dataApi.close()];
+  const stopAll: (() => Promise<void>)[] = [
+    () => database.stop(),
+    ...(options.dropDatabaseOnStop ? [() => dropDatabase(mysqlUrl, dbName)] : []),
+    () => dataApi.close(),
+  ];
   const stop = async () => {
     for (const step of stopAll.reverse()) await step().catch(() => {});
   };
@@ -120,7 +137,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       front = await startFront({ ...options, auth, env: handlerEnv, log, handlerStdout }, stopAll);
     }
     const { url, invokeUrl } = front;
-    return { url, auth, principal: LOCAL_PRINCIPAL, invokeUrl, functionName: FUNCTION_NAME, dataApi, dbName, mysqlUrl, handlerEnv, createClient, stop };
+    return { url, auth, principal: LOCAL_PRINCIPAL, invokeUrl, functionName: FUNCTION_NAME, dataApi, dbName, mysqlUrl, database: database.description, handlerEnv, createClient, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,30 +1,18 @@
 import mysql from 'mysql2/promise';
+import { checkMysql, DatabaseUnreachable, describeMysqlUrl, mysqlProblem, parseMysqlUrl } from 'local-data-api/mysql';
 
 /** Local-only helpers for the MySQL/MariaDB server behind the local Data API (never used by the handler). */
 
-export class DatabaseUnreachable extends Error {
-  override name = 'DatabaseUnreachable';
-}
+export { checkMysql, DatabaseUnreachable, describeMysqlUrl };
 
 const NAME = /^[A-Za-z0-9_]{1,64}$/;
 
-export function describeMysqlUrl(mysqlUrl: string): string {
-  try {
-    const url = new URL(mysqlUrl);
-    return `${url.hostname}:${url.port || 3306}`;
-  } catch {
-    return mysqlUrl;
-  }
-}
-
 async function connect(mysqlUrl: string) {
+  parseMysqlUrl(mysqlUrl);
   try {
     return await mysql.createConnection({ uri: mysqlUrl, connectTimeout: 3_000 });
   } catch (error) {
-    const reason = (error as { code?: string; message?: string }).code ?? (error as Error).message;
-    throw new DatabaseUnreachable(
-      `Cannot reach MySQL/MariaDB at ${describeMysqlUrl(mysqlUrl)} (${reason}): start it (for example \`service mariadb start\`) or set MYSQL_URL=mysql://user:password@host:port`,
-    );
+    throw mysqlProblem(error, mysqlUrl);
   }
 }
 

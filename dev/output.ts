@@ -2,7 +2,7 @@ import type { LocalStack } from './local-stack.js';
 
 /** What `npm start` prints: only what works, and a call that works as printed. */
 
-export function startupLines(stack: Pick<LocalStack, 'url' | 'invokeUrl' | 'dataApi' | 'dbName' | 'auth' | 'principal'>, mysqlUrl: string, seconds: number): string {
+export function startupLines(stack: Pick<LocalStack, 'url' | 'invokeUrl' | 'dataApi' | 'dbName' | 'auth' | 'principal' | 'database'>, seconds: number): string {
   const { accessKeyId, secretAccessKey } = stack.principal.credentials;
   const auth = stack.auth
     ? `  auth: SigV4 for execute-api in us-east-1 with the local credentials ${accessKeyId} / ${secretAccessKey} (AUTH=none turns it off)`
@@ -10,7 +10,7 @@ export function startupLines(stack: Pick<LocalStack, 'url' | 'invokeUrl' | 'data
   return `identify is up in ${seconds.toFixed(1)} s
   POST ${stack.url}/identify            (HTTP API, as API Gateway)
   POST ${stack.invokeUrl}   (Lambda invoke)
-  Data API server  ${stack.dataApi.url}   database ${stack.dbName} on ${mysqlUrl}
+  Data API server  ${stack.dataApi.url}   database ${stack.dbName} on ${stack.database}
 ${auth}
   ${exampleCurl(stack)}
 Ctrl-C (or SIGTERM) stops everything.`;

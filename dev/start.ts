@@ -17,7 +17,7 @@ try {
       if (show(line)) console.log(line);
     },
   });
-  console.log(startupLines(stack, options.mysqlUrl!, (Date.now() - startedAt) / 1000));
+  console.log(startupLines(stack, (Date.now() - startedAt) / 1000));
   stopOnSignals(stack);
 } catch (error) {
   if (error instanceof DatabaseUnreachable || error instanceof PortInUse || error instanceof BadSetting) {

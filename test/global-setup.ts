@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startLocalStack } from '../dev/local-stack.js';
-import { DatabaseUnreachable, dropDatabase } from '../dev/mysql.js';
+import { DatabaseUnreachable } from '../dev/mysql.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,9 +17,8 @@ declare module 'vitest' {
 
 /** One local stack for all integration and end-to-end tests: free ports, a database of its own. */
 export default async function setup(project: TestProject) {
-  const mysqlUrl = process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306';
   const dbName = `identify_test_${process.pid}`;
-  const stack = await startLocalStack({ port: 0, lambdaPort: 0, dataApiPort: 0, mysqlUrl, dbName }).catch((error: unknown) => {
+  const stack = await startLocalStack({ port: 0, lambdaPort: 0, dataApiPort: 0, mysqlUrl: process.env.MYSQL_URL || undefined, dbName, dropDatabaseOnStop: true }).catch((error: unknown) => {
     // One clear line, not a stack trace: the integration tests need a database.
     if (error instanceof DatabaseUnreachable) {
       console.error(error.message);
@@ -32,11 +31,10 @@ export default async function setup(project: TestProject) {
     invokeUrl: stack.invokeUrl,
     dataApiUrl: stack.dataApi.url,
     dbName,
-    mysqlUrl,
+    mysqlUrl: stack.mysqlUrl,
     handlerEnv: stack.handlerEnv,
   });
   return async () => {
     await stack.stop();
-    await dropDatabase(mysqlUrl, dbName);
   };
 }

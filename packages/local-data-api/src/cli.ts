@@ -1,17 +1,8 @@
-import mysql from 'mysql2/promise';
 import { HELP, optionsFromArgs, type CliOptions } from './cli-options.js';
 import { startLocalDataApi } from './server.js';
+import { checkMysql, describeMysqlUrl as describe } from './mysql-reachability.js';
 
 /** `npm run data-api`: the local RDS Data API server on its own, in the foreground until Ctrl-C. Flags: cli-options.ts, or --help. */
-
-function describe(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname}:${u.port || 3306}`;
-  } catch {
-    return url;
-  }
-}
 
 function serverOptions(options: CliOptions) {
   const { quiet: _quiet, help: _help, ...rest } = options;
@@ -37,18 +28,9 @@ async function main(): Promise<void> {
   let version = '';
   let databaseExists = true;
   try {
-    const connection = await mysql.createConnection({ uri: mysqlUrl, connectTimeout: 3_000 });
-    const [rows] = await connection.query('SELECT VERSION() AS v, (SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?) AS n', [
-      options.defaultDatabase,
-    ]);
-    version = String((rows as { v: string }[])[0]?.v ?? '');
-    databaseExists = Number((rows as { n: number }[])[0]?.n ?? 0) > 0;
-    await connection.end();
+    ({ version, databaseExists = true } = await checkMysql(mysqlUrl, { setting: process.argv.some((arg) => arg.startsWith('--mysql-url')) ? '--mysql-url' : 'MYSQL_URL', database: options.defaultDatabase }));
   } catch (error) {
-    const reason = (error as { code?: string }).code ?? (error as Error).message;
-    console.error(
-      `Cannot reach MySQL/MariaDB at ${describe(mysqlUrl)} (${reason}): start it (for example \`service mariadb start\`) or pass --mysql-url mysql://user:password@host:port`,
-    );
+    console.error((error as Error).message);
     process.exit(1);
   }
 
