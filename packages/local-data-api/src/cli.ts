@@ -2,7 +2,7 @@ import mysql from 'mysql2/promise';
 import { HELP, optionsFromArgs, type CliOptions } from './cli-options.js';
 import { startLocalDataApi } from './server.js';
 
-/** `npm run data-api`: the local RDS Data API server on its own, in the foreground until Ctrl-C. Flags: cli-options.ts, or --help. */
+/** The `local-data-api` command: the local RDS Data API server on its own, in the foreground until Ctrl-C or SIGTERM. Flags: cli-options.ts, or --help. */
 
 function describe(url: string): string {
   try {
@@ -11,6 +11,11 @@ function describe(url: string): string {
   } catch {
     return url;
   }
+}
+
+function databaseLine(database: string | undefined, exists: boolean): string {
+  if (database === undefined) return '(none: requests name one with `database`, or pass --database)';
+  return exists ? database : `${database} (does not exist yet: CREATE DATABASE it, or pass --database)`;
 }
 
 function serverOptions(options: CliOptions) {
@@ -69,13 +74,13 @@ async function main(): Promise<void> {
   const { accessKeyId, secretAccessKey } = options.credentials!;
   console.log(`Local RDS Data API is up in ${process.uptime().toFixed(1)} s
   listening on   ${server.url}
-  database       ${options.defaultDatabase}${databaseExists ? '' : ' (does not exist yet: CREATE DATABASE it, or pass --database)'} on ${describe(mysqlUrl)} (${version})
+  database       ${databaseLine(options.defaultDatabase, databaseExists)} on ${describe(mysqlUrl)} (${version})
   resourceArn    ${server.resourceArn}
   secretArn      ${server.secretArn}
   signatures     ${options.verifySignatures === false ? 'not checked (--no-verify-signatures)' : `checked: sign with ${accessKeyId} / ${secretAccessKey}`}
 Point any AWS SDK at it:
-  export AWS_ENDPOINT_URL_RDS_DATA=${server.url} AWS_REGION=${region} AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey}
-Ctrl-C stops it.`);
+  export AWS_ENDPOINT_URL_RDS_DATA=${server.url} AWS_REGION=${region} AWS_DEFAULT_REGION=${region} AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey}
+Ctrl-C (or SIGTERM) stops it.`);
 
   let stopping = false;
   const stop = async () => {

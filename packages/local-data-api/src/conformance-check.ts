@@ -240,7 +240,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     },
     resourceArn: env.DB_CLUSTER_ARN ?? LOCAL_DEFAULTS.resourceArn,
     secretArn: env.DB_SECRET_ARN ?? LOCAL_DEFAULTS.secretArn,
-    database: env.DB_NAME ?? LOCAL_DEFAULTS.database,
+    database: env.DB_NAME,
   });
   for (const name of report.passed) console.log(`ok    ${name}`);
   for (const { check, error } of report.failed) console.log(`FAIL  ${check}\n      ${error}`);
