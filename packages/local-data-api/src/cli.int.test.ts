@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformanceCheck } from './conformance-check.js';
+import { LOCAL_DEFAULTS } from './server.js';
 import { testDatabase } from './test-support.js';
 
 // The `local-data-api` command started through npm as a user starts it (the package's `npm start`,
@@ -65,6 +66,13 @@ describe('the local-data-api command', () => {
     expect(output).toContain(`secretArn      ${secretArn}`);
     expect(output).toContain(`AWS_ENDPOINT_URL_RDS_DATA=${url}`);
     expect(output).toContain('AWS_ACCESS_KEY_ID=clikey AWS_SECRET_ACCESS_KEY=clisecret');
+  });
+
+  it('prints an export line with the region for the AWS CLI v1 (AWS_DEFAULT_REGION) and the SDKs (AWS_REGION)', () => {
+    const exportLine = output.split('\n').find((line) => line.trim().startsWith('export '));
+    expect(exportLine).toBeDefined();
+    expect(exportLine).toContain(` AWS_REGION=${LOCAL_DEFAULTS.region} `);
+    expect(exportLine).toContain(` AWS_DEFAULT_REGION=${LOCAL_DEFAULTS.region} `);
   });
 
   it('passes the conformance check run from outside with the AWS SDK', async () => {
