@@ -71,6 +71,17 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  // Before the banner: whoever waits for it may signal at once.
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+
   const { accessKeyId, secretAccessKey } = options.credentials!;
   console.log(`Local RDS Data API is up in ${process.uptime().toFixed(1)} s
   listening on   ${server.url}
@@ -81,16 +92,6 @@ async function main(): Promise<void> {
 Point any AWS SDK at it:
   export AWS_ENDPOINT_URL_RDS_DATA=${server.url} AWS_REGION=${region} AWS_DEFAULT_REGION=${region} AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey}
 Ctrl-C (or SIGTERM) stops it.`);
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await server.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
 }
 
 await main();
