@@ -11,8 +11,12 @@ import { NodeSha256 } from './sigv4.js';
  * port, the test run's database made by test-global-setup.ts).
  */
 
-/** The MySQL/MariaDB server and the database of this test run. */
-export const testDatabase = () => inject('localDataApiTest');
+/** The MySQL/MariaDB server and the database of this test run; throws why there is none. */
+export function testDatabase(): { mysqlUrl: string; dbName: string } {
+  const provided = inject('localDataApiTest');
+  if (provided.unavailable) throw new Error(provided.unavailable);
+  return provided;
+}
 
 export async function startServer(options: LocalDataApiOptions = {}): Promise<LocalDataApi> {
   return startLocalDataApi({ port: 0, mysqlUrl: testDatabase().mysqlUrl, defaultDatabase: testDatabase().dbName, poolSize: 8, ...options });
