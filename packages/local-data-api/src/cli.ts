@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise';
 import { HELP, optionsFromArgs, type CliOptions } from './cli-options.js';
+import { LineWriter } from './log-lines.js';
 import { startLocalDataApi } from './server.js';
 
 /** The `local-data-api` command: the local RDS Data API server on its own, in the foreground until Ctrl-C or SIGTERM. Flags: cli-options.ts, or --help. */
@@ -58,9 +59,10 @@ async function main(): Promise<void> {
   }
 
   const quiet = options.quiet;
+  const logLines = new LineWriter((text) => process.stdout.write(text));
   let server;
   try {
-    server = await startLocalDataApi({ ...serverOptions(options), log: quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`) });
+    server = await startLocalDataApi({ ...serverOptions(options), log: quiet ? undefined : (line) => logLines.line(`${new Date().toISOString()} ${line}`) });
   } catch (error) {
     const e = error as { code?: string; message: string };
     console.error(
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await server.close();
+    logLines.flush();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

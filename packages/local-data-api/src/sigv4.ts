@@ -133,12 +133,19 @@ function canonicalRequestOf(
   const headers: Record<string, string> = {};
   for (const name of signed) if (name !== 'authorization' && name !== 'date') headers[name] = header(request.headers, name) ?? '';
   headers['x-amz-date'] = amzDate;
-  const url = new URL(request.path, 'http://localhost');
   const canonicalHeaders = getCanonicalHeaders({ headers } as Parameters<typeof getCanonicalHeaders>[0], undefined, new Set(signed));
   const payloadHash = headers['x-amz-content-sha256'] ?? bodyHash;
-  const httpRequest = { method: request.method, protocol: 'http:', hostname: headers.host ?? 'localhost', path: url.pathname, query: Object.fromEntries(url.searchParams), headers };
+  const httpRequest = { method: request.method, protocol: 'http:', hostname: headers.host ?? 'localhost', ...pathAndQuery(request.path), headers };
   return canonicalizer.build(httpRequest, canonicalHeaders, payloadHash);
 }
+
+/** A plain path (every Data API call's) as it is; anything else through URL, which decodes and normalises it. */
+function pathAndQuery(path: string): { path: string; query: Record<string, string> } {
+  if (PLAIN_PATH.test(path)) return { path, query: {} };
+  const url = new URL(path, 'http://localhost');
+  return { path: url.pathname, query: Object.fromEntries(url.searchParams) };
+}
+const PLAIN_PATH = /^(\/[A-Za-z0-9_-]+)+$/;
 
 const signingKeys = new Map<string, Buffer>();
 
