@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 //   *.int.test.ts  real MariaDB through the local Data API server and the real SDK client
 //   *.e2e.test.ts  over HTTP through serverless-offline
 // The last two share one local stack (test/global-setup.ts) on free ports and a throwaway database.
+// The workspace package packages/local-data-api is a project of its own (its vitest.config.ts: its
+// own global setup, a throwaway database and nothing of this application).
 export default defineConfig({
   test: {
     // functions/identify.ts builds its container at import, as on a cold start; tests that import it
@@ -18,17 +20,18 @@ export default defineConfig({
       POWERTOOLS_METRICS_DISABLED: 'true',
     },
     projects: [
+      'packages/local-data-api/vitest.config.ts',
       {
         test: {
           name: 'unit',
-          include: ['{lib,functions,db,deploy,dev,packages,test,bench}/**/*.test.ts'],
+          include: ['{lib,functions,db,deploy,dev,test,bench}/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['{lib,functions,db,deploy,dev,packages,test,bench}/**/*.{int,e2e}.test.ts'],
+          include: ['{lib,functions,db,deploy,dev,test,bench}/**/*.{int,e2e}.test.ts'],
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

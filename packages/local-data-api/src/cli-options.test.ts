@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { optionsFromArgs } from './cli-options.js';
-import { LOCAL_DEFAULTS } from './server.js';
+import { HELP, optionsFromArgs } from './cli-options.js';
+import { AURORA_SQL_MODE, LOCAL_DEFAULTS } from './server.js';
 
 describe('the flags and environment of npm run data-api', () => {
-  it('defaults to the local stack', () => {
+  it('defaults to neutral names, no database of any application', () => {
     const options = optionsFromArgs([], {});
+    expect(options.defaultDatabase).toBeUndefined();
+    expect(LOCAL_DEFAULTS.resourceArn).toBe('arn:aws:rds:us-east-1:000000000000:cluster:local');
+    expect(LOCAL_DEFAULTS.secretArn).toBe('arn:aws:secretsmanager:us-east-1:000000000000:secret:local');
     expect(options).toMatchObject({
       host: '127.0.0.1',
       port: 8080,
       mysqlUrl: LOCAL_DEFAULTS.mysqlUrl,
-      defaultDatabase: 'identify',
       resourceArn: LOCAL_DEFAULTS.resourceArn,
       secretArn: LOCAL_DEFAULTS.secretArn,
       credentials: LOCAL_DEFAULTS.credentials,
@@ -34,5 +36,27 @@ describe('the flags and environment of npm run data-api', () => {
     expect(() => optionsFromArgs(['--port', 'eighty'], {})).toThrow(/--port/);
     expect(() => optionsFromArgs(['--port', '70000'], {})).toThrow(/--port/);
     expect(() => optionsFromArgs(['--frobnicate'], {})).toThrow();
+  });
+
+  it('shows in its help the defaults the server uses, from the one defaults object', () => {
+    for (const value of [
+      LOCAL_DEFAULTS.host,
+      LOCAL_DEFAULTS.port,
+      LOCAL_DEFAULTS.mysqlUrl,
+      LOCAL_DEFAULTS.resourceArn,
+      LOCAL_DEFAULTS.secretArn,
+      LOCAL_DEFAULTS.region,
+      `${LOCAL_DEFAULTS.credentials.accessKeyId} / ${LOCAL_DEFAULTS.credentials.secretAccessKey}`,
+      LOCAL_DEFAULTS.transactionIdleMs,
+      LOCAL_DEFAULTS.transactionMaxLifetimeMs,
+      LOCAL_DEFAULTS.statementTimeoutMs,
+      LOCAL_DEFAULTS.maxRequestBytes,
+      LOCAL_DEFAULTS.maxResponseBytes,
+      LOCAL_DEFAULTS.maxFormattedRecordsBytes,
+    ]) {
+      expect(HELP).toContain(`(default ${value})`);
+    }
+    expect(HELP).toContain(`(default Aurora MySQL 3's: ${AURORA_SQL_MODE})`);
+    expect(HELP).not.toMatch(/identify/);
   });
 });

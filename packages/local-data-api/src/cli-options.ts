@@ -1,31 +1,34 @@
 import { parseArgs } from 'node:util';
-import { AURORA_SQL_MODE, LOCAL_DEFAULTS, type LocalDataApiOptions } from './server.js';
+import { AURORA_SQL_MODE, LOCAL_DEFAULTS } from './defaults.js';
+import type { LocalDataApiOptions } from './options.js';
 
-/** The flags and environment variables of `npm run data-api` (cli.ts). Flags win over the environment, which wins over the defaults of the local stack. */
+/** The flags and environment variables of the `local-data-api` command (cli.ts). Flags win over the environment, which wins over LOCAL_DEFAULTS. */
 
-export const HELP = `Usage: npm run data-api -- [options]
+const D = LOCAL_DEFAULTS;
+
+export const HELP = `Usage: local-data-api [options]
 
 A local stand-in for the Amazon RDS Data API (Aurora MySQL) in front of MySQL/MariaDB.
 
 Options (environment variable in brackets):
-  --host <host>                 address to listen on [DATA_API_HOST] (default ${LOCAL_DEFAULTS.host})
-  --port <port>                 port, 0 for any free one [DATA_API_PORT] (default ${LOCAL_DEFAULTS.port})
-  --mysql-url <url>             the MySQL/MariaDB server [MYSQL_URL] (default ${LOCAL_DEFAULTS.mysqlUrl})
-  --database <name>             database for requests that name none [DB_NAME] (default ${LOCAL_DEFAULTS.database})
+  --host <host>                 address to listen on [DATA_API_HOST] (default ${D.host})
+  --port <port>                 port, 0 for any free one [DATA_API_PORT] (default ${D.port})
+  --mysql-url <url>             the MySQL/MariaDB server [MYSQL_URL] (default ${D.mysqlUrl})
+  --database <name>             database for requests that name none [DB_NAME] (default none)
   --resource-arn <arn>          the cluster ARN clients must send [DB_CLUSTER_ARN]
-                                (default ${LOCAL_DEFAULTS.resourceArn})
+                                (default ${D.resourceArn})
   --secret-arn <arn>            the secret ARN clients must send [DB_SECRET_ARN]
-                                (default ${LOCAL_DEFAULTS.secretArn})
-  --region <region>             region shown in the hints [DATA_API_REGION] (default ${LOCAL_DEFAULTS.region})
+                                (default ${D.secretArn})
+  --region <region>             region shown in the hints [DATA_API_REGION] (default ${D.region})
   --access-key-id <id>          credentials that requests must be signed with [DATA_API_ACCESS_KEY_ID]
-  --secret-access-key <key>     [DATA_API_SECRET_ACCESS_KEY] (default ${LOCAL_DEFAULTS.credentials.accessKeyId} / ${LOCAL_DEFAULTS.credentials.secretAccessKey})
+  --secret-access-key <key>     [DATA_API_SECRET_ACCESS_KEY] (default ${D.credentials.accessKeyId} / ${D.credentials.secretAccessKey})
   --no-verify-signatures        accept unsigned requests, for clients that cannot sign [DATA_API_VERIFY_SIGNATURES=0]
-  --transaction-idle-ms <ms>    roll back transactions idle this long [DATA_API_TRANSACTION_IDLE_MS] (default 180000)
-  --transaction-lifetime-ms <ms> roll back transactions older than this [DATA_API_TRANSACTION_LIFETIME_MS] (default 86400000)
-  --statement-timeout-ms <ms>   cancel statements running longer, 0 for never [DATA_API_STATEMENT_TIMEOUT_MS] (default 45000)
-  --max-request-bytes <n>       [DATA_API_MAX_REQUEST_BYTES] (default 4194304)
-  --max-response-bytes <n>      [DATA_API_MAX_RESPONSE_BYTES] (default 1048576)
-  --max-formatted-records-bytes <n>  limit of formattedRecords [DATA_API_MAX_FORMATTED_RECORDS_BYTES] (default 10485760)
+  --transaction-idle-ms <ms>    roll back transactions idle this long [DATA_API_TRANSACTION_IDLE_MS] (default ${D.transactionIdleMs})
+  --transaction-lifetime-ms <ms> roll back transactions older than this [DATA_API_TRANSACTION_LIFETIME_MS] (default ${D.transactionMaxLifetimeMs})
+  --statement-timeout-ms <ms>   cancel statements running longer, 0 for never [DATA_API_STATEMENT_TIMEOUT_MS] (default ${D.statementTimeoutMs})
+  --max-request-bytes <n>       [DATA_API_MAX_REQUEST_BYTES] (default ${D.maxRequestBytes})
+  --max-response-bytes <n>      [DATA_API_MAX_RESPONSE_BYTES] (default ${D.maxResponseBytes})
+  --max-formatted-records-bytes <n>  limit of formattedRecords [DATA_API_MAX_FORMATTED_RECORDS_BYTES] (default ${D.maxFormattedRecordsBytes})
   --sql-mode <mode>             sql_mode of every session, "server" for the server's own [DATA_API_SQL_MODE]
                                 (default Aurora MySQL 3's: ${AURORA_SQL_MODE})
   --quiet                       no line per call [DATA_API_QUIET=1]
@@ -73,16 +76,16 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
   if (port !== undefined && port > 65_535) throw new Error(`--port must be a port number, not ${port}`);
   const verifyEnv = env.DATA_API_VERIFY_SIGNATURES;
   const verifySignatures = values['no-verify-signatures'] ? false : values['verify-signatures'] ? true : verifyEnv ? !/^(0|false|no|off)$/i.test(verifyEnv) : true;
-  const accessKeyId = pick(values['access-key-id'], 'DATA_API_ACCESS_KEY_ID') ?? LOCAL_DEFAULTS.credentials.accessKeyId;
-  const secretAccessKey = pick(values['secret-access-key'], 'DATA_API_SECRET_ACCESS_KEY') ?? LOCAL_DEFAULTS.credentials.secretAccessKey;
+  const accessKeyId = pick(values['access-key-id'], 'DATA_API_ACCESS_KEY_ID') ?? D.credentials.accessKeyId;
+  const secretAccessKey = pick(values['secret-access-key'], 'DATA_API_SECRET_ACCESS_KEY') ?? D.credentials.secretAccessKey;
   const sqlMode = pick(values['sql-mode'], 'DATA_API_SQL_MODE');
   return {
-    host: pick(values.host, 'DATA_API_HOST') ?? LOCAL_DEFAULTS.host,
-    port: port ?? LOCAL_DEFAULTS.port,
-    mysqlUrl: pick(values['mysql-url'], 'MYSQL_URL') ?? LOCAL_DEFAULTS.mysqlUrl,
-    defaultDatabase: pick(values.database, 'DB_NAME') ?? LOCAL_DEFAULTS.database,
-    resourceArn: pick(values['resource-arn'], 'DB_CLUSTER_ARN') ?? LOCAL_DEFAULTS.resourceArn,
-    secretArn: pick(values['secret-arn'], 'DB_SECRET_ARN') ?? LOCAL_DEFAULTS.secretArn,
+    host: pick(values.host, 'DATA_API_HOST') ?? D.host,
+    port: port ?? D.port,
+    mysqlUrl: pick(values['mysql-url'], 'MYSQL_URL') ?? D.mysqlUrl,
+    defaultDatabase: pick(values.database, 'DB_NAME'),
+    resourceArn: pick(values['resource-arn'], 'DB_CLUSTER_ARN') ?? D.resourceArn,
+    secretArn: pick(values['secret-arn'], 'DB_SECRET_ARN') ?? D.secretArn,
     credentials: { accessKeyId, secretAccessKey },
     verifySignatures,
     transactionIdleMs: int('--transaction-idle-ms', pick(values['transaction-idle-ms'], 'DATA_API_TRANSACTION_IDLE_MS')),
@@ -92,7 +95,7 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
     maxResponseBytes: int('--max-response-bytes', pick(values['max-response-bytes'], 'DATA_API_MAX_RESPONSE_BYTES')),
     maxFormattedRecordsBytes: int('--max-formatted-records-bytes', pick(values['max-formatted-records-bytes'], 'DATA_API_MAX_FORMATTED_RECORDS_BYTES')),
     sqlMode: sqlMode === undefined ? undefined : sqlMode === 'server' ? null : sqlMode,
-    region: pick(values.region, 'DATA_API_REGION') ?? LOCAL_DEFAULTS.region,
+    region: pick(values.region, 'DATA_API_REGION') ?? D.region,
     quiet: Boolean(values.quiet) || env.DATA_API_QUIET === '1',
     help: Boolean(values.help),
   };

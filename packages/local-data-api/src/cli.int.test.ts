@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stack } from '../../../test/support.js';
 import { runConformanceCheck } from './conformance-check.js';
+import { LOCAL_DEFAULTS } from './server.js';
+import { testDatabase } from './test-support.js';
 
-// `npm run data-api` as a user runs it, checked from outside with the AWS SDK alone.
+// The `local-data-api` command started through npm as a user starts it (the package's `npm start`,
+// which runs its bin), checked from outside with the AWS SDK alone.
 
 let child: ChildProcess;
 let output = '';
@@ -16,13 +18,13 @@ const credentials = { accessKeyId: 'clikey', secretAccessKey: 'clisecret' };
 beforeAll(async () => {
   child = spawn(
     'npm',
-    ['run', '--silent', 'data-api', '--', '--port', '0', '--database', stack().dbName, '--resource-arn', resourceArn],
+    ['run', '--silent', 'start', '--', '--port', '0', '--database', testDatabase().dbName, '--resource-arn', resourceArn],
     {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
       detached: true,
       env: {
         ...process.env,
-        MYSQL_URL: stack().mysqlUrl,
+        MYSQL_URL: testDatabase().mysqlUrl,
         DB_SECRET_ARN: secretArn,
         DATA_API_ACCESS_KEY_ID: credentials.accessKeyId,
         DATA_API_SECRET_ACCESS_KEY: credentials.secretAccessKey,
@@ -31,7 +33,7 @@ beforeAll(async () => {
     },
   );
   url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm run data-api did not start within 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`local-data-api did not start within 30 s:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const match = /listening on\s+(http:\/\/\S+)/.exec(output);
@@ -44,7 +46,7 @@ beforeAll(async () => {
     child.stderr!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`npm run data-api exited with ${code}:\n${output}`));
+      reject(new Error(`local-data-api exited with ${code}:\n${output}`));
     });
   });
 });
@@ -57,13 +59,20 @@ afterAll(async () => {
   }
 });
 
-describe('npm run data-api', () => {
+describe('the local-data-api command', () => {
   it('prints its endpoint, the ARNs and the SDK settings to use', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(output).toContain(`resourceArn    ${resourceArn}`);
     expect(output).toContain(`secretArn      ${secretArn}`);
     expect(output).toContain(`AWS_ENDPOINT_URL_RDS_DATA=${url}`);
     expect(output).toContain('AWS_ACCESS_KEY_ID=clikey AWS_SECRET_ACCESS_KEY=clisecret');
+  });
+
+  it('prints an export line with the region for the AWS CLI v1 (AWS_DEFAULT_REGION) and the SDKs (AWS_REGION)', () => {
+    const exportLine = output.split('\n').find((line) => line.trim().startsWith('export '));
+    expect(exportLine).toBeDefined();
+    expect(exportLine).toContain(` AWS_REGION=${LOCAL_DEFAULTS.region} `);
+    expect(exportLine).toContain(` AWS_DEFAULT_REGION=${LOCAL_DEFAULTS.region} `);
   });
 
   it('passes the conformance check run from outside with the AWS SDK', async () => {

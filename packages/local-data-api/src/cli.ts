@@ -1,8 +1,14 @@
 import { HELP, optionsFromArgs, type CliOptions } from './cli-options.js';
+import { LineWriter } from './log-lines.js';
 import { startLocalDataApi } from './server.js';
 import { checkMysql, describeMysqlUrl as describe } from './mysql-reachability.js';
 
-/** `npm run data-api`: the local RDS Data API server on its own, in the foreground until Ctrl-C. Flags: cli-options.ts, or --help. */
+/** The `local-data-api` command: the local RDS Data API server on its own, in the foreground until Ctrl-C or SIGTERM. Flags: cli-options.ts, or --help. */
+
+function databaseLine(database: string | undefined, exists: boolean): string {
+  if (database === undefined) return '(none: requests name one with `database`, or pass --database)';
+  return exists ? database : `${database} (does not exist yet: CREATE DATABASE it, or pass --database)`;
+}
 
 function serverOptions(options: CliOptions) {
   const { quiet: _quiet, help: _help, ...rest } = options;
@@ -35,9 +41,10 @@ async function main(): Promise<void> {
   }
 
   const quiet = options.quiet;
+  const logLines = new LineWriter((text) => process.stdout.write(text));
   let server;
   try {
-    server = await startLocalDataApi({ ...serverOptions(options), log: quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`) });
+    server = await startLocalDataApi({ ...serverOptions(options), log: quiet ? undefined : (line) => logLines.line(`${new Date().toISOString()} ${line}`) });
   } catch (error) {
     const e = error as { code?: string; message: string };
     console.error(
@@ -48,26 +55,28 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const { accessKeyId, secretAccessKey } = options.credentials!;
-  console.log(`Local RDS Data API is up in ${process.uptime().toFixed(1)} s
-  listening on   ${server.url}
-  database       ${options.defaultDatabase}${databaseExists ? '' : ' (does not exist yet: CREATE DATABASE it, or pass --database)'} on ${describe(mysqlUrl)} (${version})
-  resourceArn    ${server.resourceArn}
-  secretArn      ${server.secretArn}
-  signatures     ${options.verifySignatures === false ? 'not checked (--no-verify-signatures)' : `checked: sign with ${accessKeyId} / ${secretAccessKey}`}
-Point any AWS SDK at it:
-  export AWS_ENDPOINT_URL_RDS_DATA=${server.url} AWS_REGION=${region} AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey}
-Ctrl-C stops it.`);
-
+  // Before the banner: whoever waits for it may signal at once.
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     await server.close();
+    logLines.flush();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+
+  const { accessKeyId, secretAccessKey } = options.credentials!;
+  console.log(`Local RDS Data API is up in ${process.uptime().toFixed(1)} s
+  listening on   ${server.url}
+  database       ${databaseLine(options.defaultDatabase, databaseExists)} on ${describe(mysqlUrl)} (${version})
+  resourceArn    ${server.resourceArn}
+  secretArn      ${server.secretArn}
+  signatures     ${options.verifySignatures === false ? 'not checked (--no-verify-signatures)' : `checked: sign with ${accessKeyId} / ${secretAccessKey}`}
+Point any AWS SDK at it:
+  export AWS_ENDPOINT_URL_RDS_DATA=${server.url} AWS_REGION=${region} AWS_DEFAULT_REGION=${region} AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey}
+Ctrl-C (or SIGTERM) stops it.`);
 }
 
 await main();

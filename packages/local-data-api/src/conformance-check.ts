@@ -8,6 +8,7 @@ import {
   RDSDataClient,
   RollbackTransactionCommand,
   type ExecuteStatementCommandInput,
+  type ExecuteStatementCommandOutput,
 } from '@aws-sdk/client-rds-data';
 import { LOCAL_DEFAULTS } from './server.js';
 
@@ -54,6 +55,19 @@ async function failure(promise: Promise<unknown>): Promise<{ name: string; messa
   throw new CheckFailed('expected an error, the call succeeded');
 }
 
+type Check = [string, () => Promise<void>];
+
+/** What every check works with: the client, the target and a table of the run's own. */
+interface CheckContext {
+  target: CheckTarget;
+  client: RDSDataClient;
+  options: { region: string; maxAttempts: number; endpoint?: string };
+  base: { resourceArn: string; secretArn: string; database?: string };
+  ends: { resourceArn: string; secretArn: string };
+  table: string;
+  run: (sql: string, extra?: Partial<ExecuteStatementCommandInput>) => Promise<ExecuteStatementCommandOutput>;
+}
+
 export async function runConformanceCheck(target: CheckTarget): Promise<CheckReport> {
   const options = { region: target.region ?? LOCAL_DEFAULTS.region, maxAttempts: 1, ...(target.endpoint ? { endpoint: target.endpoint } : {}) };
   const client = new RDSDataClient({ ...options, ...(target.credentials ? { credentials: target.credentials } : {}) });
@@ -61,9 +75,50 @@ export async function runConformanceCheck(target: CheckTarget): Promise<CheckRep
   const ends = { resourceArn: target.resourceArn, secretArn: target.secretArn };
   const table = `conformance_check_${randomBytes(4).toString('hex')}`;
   const run = (sql: string, extra: Partial<ExecuteStatementCommandInput> = {}) => client.send(new ExecuteStatementCommand({ ...base, sql, ...extra }));
+  const context: CheckContext = { target, client, options, base, ends, table, run };
   const report: CheckReport = { passed: [], failed: [] };
+  const checks = [...readChecks(context), ...writeChecks(context)];
 
-  const checks: [string, () => Promise<void>][] = [
+  try {
+    for (const [name, check] of checks) {
+      try {
+        await check();
+        report.passed.push(name);
+      } catch (error) {
+        report.failed.push({ check: name, error: error instanceof CheckFailed ? error.message : `${(error as Error).name}: ${(error as Error).message}` });
+      }
+    }
+  } finally {
+    await run(`DROP TABLE IF EXISTS ${table}`).catch(() => {});
+    client.destroy();
+  }
+  return report;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const env = process.env;
+  const endpoint = process.argv[2] ?? env.AWS_ENDPOINT_URL_RDS_DATA ?? `http://${LOCAL_DEFAULTS.host}:${LOCAL_DEFAULTS.port}`;
+  const report = await runConformanceCheck({
+    endpoint,
+    region: env.AWS_REGION ?? LOCAL_DEFAULTS.region,
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? LOCAL_DEFAULTS.credentials.accessKeyId,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? LOCAL_DEFAULTS.credentials.secretAccessKey,
+    },
+    resourceArn: env.DB_CLUSTER_ARN ?? LOCAL_DEFAULTS.resourceArn,
+    secretArn: env.DB_SECRET_ARN ?? LOCAL_DEFAULTS.secretArn,
+    database: env.DB_NAME,
+  });
+  for (const name of report.passed) console.log(`ok    ${name}`);
+  for (const { check, error } of report.failed) console.log(`FAIL  ${check}\n      ${error}`);
+  console.log(`${report.passed.length} passed, ${report.failed.length} failed against ${endpoint}`);
+  process.exit(report.failed.length ? 1 : 0);
+}
+
+/** DDL, inserts, the type mapping, column metadata, formatRecordsAs. */
+function readChecks(context: CheckContext): Check[] {
+  const { table, run } = context;
+  return [
     [
       'DDL through ExecuteStatement',
       async () => {
@@ -146,6 +201,13 @@ export async function runConformanceCheck(target: CheckTarget): Promise<CheckRep
         same(out.records, undefined, 'records');
       },
     ],
+  ];
+}
+
+/** Batches, transactions, errors, signatures. */
+function writeChecks(context: CheckContext): Check[] {
+  const { client, options, base, ends, table, run, target } = context;
+  return [
     [
       'BatchExecuteStatement answers one updateResult per parameter set',
       async () => {
@@ -211,39 +273,4 @@ export async function runConformanceCheck(target: CheckTarget): Promise<CheckRep
       },
     ],
   ];
-
-  try {
-    for (const [name, check] of checks) {
-      try {
-        await check();
-        report.passed.push(name);
-      } catch (error) {
-        report.failed.push({ check: name, error: error instanceof CheckFailed ? error.message : `${(error as Error).name}: ${(error as Error).message}` });
-      }
-    }
-  } finally {
-    await run(`DROP TABLE IF EXISTS ${table}`).catch(() => {});
-    client.destroy();
-  }
-  return report;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const env = process.env;
-  const endpoint = process.argv[2] ?? env.AWS_ENDPOINT_URL_RDS_DATA ?? `http://${LOCAL_DEFAULTS.host}:${LOCAL_DEFAULTS.port}`;
-  const report = await runConformanceCheck({
-    endpoint,
-    region: env.AWS_REGION ?? LOCAL_DEFAULTS.region,
-    credentials: {
-      accessKeyId: env.AWS_ACCESS_KEY_ID ?? LOCAL_DEFAULTS.credentials.accessKeyId,
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? LOCAL_DEFAULTS.credentials.secretAccessKey,
-    },
-    resourceArn: env.DB_CLUSTER_ARN ?? LOCAL_DEFAULTS.resourceArn,
-    secretArn: env.DB_SECRET_ARN ?? LOCAL_DEFAULTS.secretArn,
-    database: env.DB_NAME ?? LOCAL_DEFAULTS.database,
-  });
-  for (const name of report.passed) console.log(`ok    ${name}`);
-  for (const { check, error } of report.failed) console.log(`FAIL  ${check}\n      ${error}`);
-  console.log(`${report.passed.length} passed, ${report.failed.length} failed against ${endpoint}`);
-  process.exit(report.failed.length ? 1 : 0);
 }

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { stack } from '../../../test/support.js';
 import { checkMysql, DatabaseUnreachable } from './mysql-reachability.js';
+import { testDatabase } from './test-support.js';
 
 // Each way of not getting in gets one line naming the real problem, against the tests' real server.
 // A wrong password only fails one login: the server itself is untouched.
@@ -27,13 +27,13 @@ async function failure(mysqlUrl: string, options = {}): Promise<DatabaseUnreacha
 
 describe('checkMysql', () => {
   it('answers with the server version when it can log in', async () => {
-    const info = await checkMysql(stack().mysqlUrl, { database: stack().dbName });
+    const info = await checkMysql(testDatabase().mysqlUrl, { database: testDatabase().dbName });
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(info.databaseExists).toBe(true);
   });
 
   it('names a wrong password as a refused login, without printing the password', async () => {
-    const problem = await failure(withPassword(stack().mysqlUrl, 'not-the-password-42'));
+    const problem = await failure(withPassword(testDatabase().mysqlUrl, 'not-the-password-42'));
     expect(problem.problem).toBe('access-denied');
     expect(problem.message).toMatch(/^MySQL\/MariaDB at 127\.0\.0\.1:\d+ refused the login \(Access denied for user '[^']+'@'[^']+' \(using password: YES\)\): check the user and password in MYSQL_URL$/);
     expect(problem.message).not.toContain('not-the-password-42');
@@ -62,10 +62,10 @@ describe('checkMysql', () => {
   });
 });
 
-describe('npm run data-api with a database it cannot use', () => {
+describe('the local-data-api command with a database it cannot use', () => {
   const run = (args: string[], env: Record<string, string>) =>
-    promisify(execFile)('npm', ['run', '--silent', 'data-api', '--', '--port', '0', ...args], {
-      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+    promisify(execFile)('npm', ['run', '--silent', 'start', '--', '--port', '0', ...args], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
       env: { ...process.env, ...env },
     }).then(
       () => ({ code: 0, stderr: '' }),
@@ -73,7 +73,7 @@ describe('npm run data-api with a database it cannot use', () => {
     );
 
   it('says in one line that the password is wrong', async () => {
-    const { code, stderr } = await run([], { MYSQL_URL: withPassword(stack().mysqlUrl, 'wrong-one') });
+    const { code, stderr } = await run([], { MYSQL_URL: withPassword(testDatabase().mysqlUrl, 'wrong-one') });
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/refused the login \(Access denied for user .*\): check the user and password in MYSQL_URL/);

@@ -1,6 +1,6 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { getCanonicalHeaders, SignatureV4Base } from '@smithy/signature-v4';
 import { dataApiError } from './errors.js';
 
 export interface LocalCredentials {
@@ -25,8 +25,10 @@ export class NodeSha256 {
 const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
 
 /**
- * Verifies a request's SigV4 signature against the local credentials by signing the same request
- * again with @smithy/signature-v4 (what the SDK itself uses) and comparing. Throws as AWS refuses.
+ * Verifies a request's SigV4 signature against the local credentials: the canonical request is
+ * built with @smithy/signature-v4's own canonicalisation (what the SDK signs with), then signed
+ * with node:crypto and a signing key derived once per secret, day, region and service (as the SDK
+ * caches it), and compared in constant time. Throws as AWS refuses.
  */
 export async function verifySignature(
   request: { method: string; path: string; headers: IncomingHttpHeaders; body: Uint8Array | string },
@@ -34,7 +36,36 @@ export async function verifySignature(
   options: { maxClockSkewMs?: number; now?: number; service?: string } = {},
 ): Promise<void> {
   const expectedService = options.service ?? 'rds-data';
-  const authorization = header(request.headers, 'authorization');
+  const claim = readAuthorization(request.headers, credentials, expectedService);
+  const amzDate = checkDate(request.headers, claim.scopeDate, options);
+  const bodyHash = createHash('sha256').update(request.body).digest('hex');
+  const claimedHash = header(request.headers, 'x-amz-content-sha256');
+  if (claimedHash !== undefined && claimedHash !== 'UNSIGNED-PAYLOAD' && claimedHash !== bodyHash) {
+    throw dataApiError('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+  }
+  const canonicalRequest = canonicalRequestOf(request, claim.signedHeaders, amzDate, bodyHash);
+  const scope = `${claim.scopeDate}/${claim.region}/${expectedService}/aws4_request`;
+  const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
+  const key = signingKey(credentials.secretAccessKey, claim.scopeDate, claim.region, expectedService);
+  const expected = createHmac('sha256', key).update(stringToSign).digest();
+  if (!timingSafeEqual(expected, Buffer.from(claim.signature, 'hex'))) {
+    throw dataApiError(
+      'InvalidSignatureException',
+      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+    );
+  }
+}
+
+interface AuthorizationClaim {
+  scopeDate: string;
+  region: string;
+  signedHeaders: string[];
+  signature: string;
+}
+
+/** The Authorization header's claim: who signed, for which day, region and service, which headers. */
+function readAuthorization(headers: IncomingHttpHeaders, credentials: LocalCredentials, expectedService: string): AuthorizationClaim {
+  const authorization = header(headers, 'authorization');
   if (!authorization) throw dataApiError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   const match = AUTH.exec(authorization);
   if (!match) {
@@ -50,7 +81,12 @@ export async function verifySignature(
   if (service !== expectedService) {
     throw dataApiError('InvalidSignatureException', `Credential should be scoped to correct service: '${expectedService}'.`);
   }
-  const amzDate = header(request.headers, 'x-amz-date');
+  return { scopeDate: scopeDate!, region: region!, signedHeaders: signedHeaders!.split(';'), signature: signature! };
+}
+
+/** X-Amz-Date: present, of the credential's day, and within the allowed clock skew. */
+function checkDate(headers: IncomingHttpHeaders, scopeDate: string, options: { maxClockSkewMs?: number; now?: number }): string {
+  const amzDate = header(headers, 'x-amz-date');
   if (!amzDate || !/^\d{8}T\d{6}Z$/.test(amzDate)) {
     throw dataApiError('InvalidSignatureException', `Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.`);
   }
@@ -69,53 +105,60 @@ export async function verifySignature(
   if (signedAt > now + skew) {
     throw dataApiError('InvalidSignatureException', `Signature not yet current: ${amzDate} is still later than ${toAmzDate(now + skew)} (${toAmzDate(now)} + 5 min.)`);
   }
-
-  const signed = signedHeaders!.split(';');
-  const headers: Record<string, string> = {};
-  for (const name of signed) headers[name] = header(request.headers, name) ?? '';
-  const bodyHash = createHash('sha256').update(request.body).digest('hex');
-  const claimedHash = header(request.headers, 'x-amz-content-sha256');
-  if (claimedHash !== undefined && claimedHash !== 'UNSIGNED-PAYLOAD' && claimedHash !== bodyHash) {
-    throw dataApiError('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match what was computed.");
-  }
-  const url = new URL(request.path, 'http://localhost');
-  // Sign the same request again: exactly the headers the client signed, nothing added.
-  const signer = signerFor(credentials, region!, expectedService);
-  const resigned = await signer.sign(
-    {
-      method: request.method,
-      protocol: 'http:',
-      hostname: headers.host ?? 'localhost',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers,
-      body: request.body,
-    },
-    { signingDate: parseAmzDate(amzDate), signingRegion: region, signingService: expectedService, signableHeaders: new Set(signed) },
-  );
-  const expected = /Signature=([0-9a-f]{64})/.exec(String(resigned.headers.authorization ?? ''))?.[1];
-  if (expected !== signature) {
-    throw dataApiError(
-      'InvalidSignatureException',
-      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
-    );
-  }
+  return amzDate;
 }
 
-const signers = new WeakMap<LocalCredentials, Map<string, SignatureV4>>();
-
-/** One signer per credentials, region and service: it caches its signing keys (one per day). */
-function signerFor(credentials: LocalCredentials, region: string, service: string): SignatureV4 {
-  let byScope = signers.get(credentials);
-  if (!byScope) signers.set(credentials, (byScope = new Map()));
-  const scope = `${region}/${service}`;
-  let signer = byScope.get(scope);
-  if (!signer) {
-    if (byScope.size > 32) byScope.clear();
-    signer = new SignatureV4({ credentials, region, service, sha256: NodeSha256, applyChecksum: false });
-    byScope.set(scope, signer);
+/** @smithy/signature-v4's canonical request (path normalisation and escaping, query), exposed. */
+class Canonicalizer extends SignatureV4Base {
+  constructor() {
+    super({ credentials: { accessKeyId: '', secretAccessKey: '' }, region: '', service: '', sha256: NodeSha256 });
   }
-  return signer;
+  build(...args: Parameters<SignatureV4Base['createCanonicalRequest']>): string {
+    return this.createCanonicalRequest(...args);
+  }
+}
+const canonicalizer = new Canonicalizer();
+
+/**
+ * The canonical request of exactly the headers the client signed, as @smithy/signature-v4 builds
+ * it when it signs that request: authorization and date are never signed (it generates them),
+ * x-amz-date is the request's, and a signed x-amz-content-sha256 stands for the body's hash.
+ */
+function canonicalRequestOf(
+  request: { method: string; path: string; headers: IncomingHttpHeaders },
+  signed: string[],
+  amzDate: string,
+  bodyHash: string,
+): string {
+  const headers: Record<string, string> = {};
+  for (const name of signed) if (name !== 'authorization' && name !== 'date') headers[name] = header(request.headers, name) ?? '';
+  headers['x-amz-date'] = amzDate;
+  const canonicalHeaders = getCanonicalHeaders({ headers } as Parameters<typeof getCanonicalHeaders>[0], undefined, new Set(signed));
+  const payloadHash = headers['x-amz-content-sha256'] ?? bodyHash;
+  const httpRequest = { method: request.method, protocol: 'http:', hostname: headers.host ?? 'localhost', ...pathAndQuery(request.path), headers };
+  return canonicalizer.build(httpRequest, canonicalHeaders, payloadHash);
+}
+
+/** A plain path (every Data API call's) as it is; anything else through URL, which decodes and normalises it. */
+function pathAndQuery(path: string): { path: string; query: Record<string, string> } {
+  if (PLAIN_PATH.test(path)) return { path, query: {} };
+  const url = new URL(path, 'http://localhost');
+  return { path: url.pathname, query: Object.fromEntries(url.searchParams) };
+}
+const PLAIN_PATH = /^(\/[A-Za-z0-9_-]+)+$/;
+
+const signingKeys = new Map<string, Buffer>();
+
+/** kSigning = HMAC chain of the secret over day, region, service and "aws4_request"; one a day per scope, as the SDK caches it. */
+function signingKey(secret: string, day: string, region: string, service: string): Buffer {
+  const cacheKey = `${day}/${region}/${service}/${secret}`;
+  let key = signingKeys.get(cacheKey);
+  if (!key) {
+    if (signingKeys.size >= 64) signingKeys.clear();
+    key = [day, region, service, 'aws4_request'].reduce<Buffer>((k, part) => createHmac('sha256', k).update(part).digest(), Buffer.from(`AWS4${secret}`));
+    signingKeys.set(cacheKey, key);
+  }
+  return key;
 }
 
 function toBytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {

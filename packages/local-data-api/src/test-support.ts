@@ -2,18 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { SignatureV4 } from '@smithy/signature-v4';
 import mysql from 'mysql2/promise';
-import { stack } from '../../../test/support.js';
+import { inject } from 'vitest';
 import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi, type LocalDataApiOptions } from './server.js';
 import { NodeSha256 } from './sigv4.js';
 
 /**
  * Helpers of the local Data API server's own tests. Each test file starts servers of its own (free
- * port, the shared test database), so its transactions and settings never touch the shared stack's
- * server, which other tests watch.
+ * port, the test run's database made by test-global-setup.ts).
  */
 
+/** The MySQL/MariaDB server and the database of this test run; throws why there is none. */
+export function testDatabase(): { mysqlUrl: string; dbName: string } {
+  const provided = inject('localDataApiTest');
+  if (provided.unavailable) throw new Error(provided.unavailable);
+  return provided;
+}
+
 export async function startServer(options: LocalDataApiOptions = {}): Promise<LocalDataApi> {
-  return startLocalDataApi({ port: 0, mysqlUrl: stack().mysqlUrl, defaultDatabase: stack().dbName, poolSize: 8, ...options });
+  return startLocalDataApi({ port: 0, mysqlUrl: testDatabase().mysqlUrl, defaultDatabase: testDatabase().dbName, poolSize: 8, ...options });
 }
 
 export function sdkClient(server: LocalDataApi, credentials = LOCAL_DEFAULTS.credentials, maxAttempts = 1): RDSDataClient {
@@ -21,7 +27,7 @@ export function sdkClient(server: LocalDataApi, credentials = LOCAL_DEFAULTS.cre
 }
 
 export function target(server: LocalDataApi) {
-  return { resourceArn: server.resourceArn, secretArn: server.secretArn, database: stack().dbName };
+  return { resourceArn: server.resourceArn, secretArn: server.secretArn, database: testDatabase().dbName };
 }
 
 /** A table name no other test uses. */
@@ -33,7 +39,7 @@ let pool: mysql.Pool | undefined;
 
 /** Straight to MariaDB, for arranging rows and checking what the server did. */
 export function direct(): mysql.Pool {
-  pool ??= mysql.createPool({ uri: stack().mysqlUrl, database: stack().dbName, connectionLimit: 4, dateStrings: true, timezone: 'Z' });
+  pool ??= mysql.createPool({ uri: testDatabase().mysqlUrl, database: testDatabase().dbName, connectionLimit: 4, dateStrings: true, timezone: 'Z' });
   return pool;
 }
 

@@ -1,0 +1,16 @@
+import { defineProject } from 'vitest/config';
+
+// The package's own tests, runnable on their own (`npx vitest run` here) or as a project of a
+// workspace's vitest config. *.test.ts are pure; *.int.test.ts need a MySQL/MariaDB server
+// (MYSQL_URL, default mysql://root@127.0.0.1:3306), in which src/test-global-setup.ts makes a
+// throwaway database. Each test file starts the servers it needs.
+export default defineProject({
+  test: {
+    name: 'local-data-api',
+    root: import.meta.dirname,
+    include: ['src/**/*.test.ts'],
+    globalSetup: ['src/test-global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
