@@ -4,8 +4,6 @@ import { offlineOutputFilter, startupLines } from './output.js';
 
 /** `npm start`: the whole local stack in the foreground until Ctrl-C or SIGTERM. */
 const verbose = process.env.VERBOSE === '1';
-// Lambda runs Node 22; the SDK's notice about Node 20 is noise in the local stack's own clients.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const startedAt = Date.now();
 try {
   const options = localStackOptionsFromEnv();

@@ -17,7 +17,7 @@ export async function runInEmptyNetwork(script: string, env: Record<string, stri
     {
       cwd: root,
       timeout: options.timeoutMs ?? 60_000,
-      env: { ...process.env, MYSQL_URL: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+      env: { ...process.env, MYSQL_URL: '', ...env },
     },
   );
   const last = stdout.trim().split('\n').pop() ?? '';
