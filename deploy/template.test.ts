@@ -306,11 +306,15 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('lets the migration run single statements on this cluster and read this cluster’s secret', () => {
+  it('lets the migration run single statements and hold its lock in a transaction on this cluster, and read this cluster’s secret', () => {
     const statements = statementsOf(dev(), 'MigrateRole');
     expect(statements.map((s) => ({ Effect: s.Effect, Action: actions(s).sort(), Resource: s.Resource }))).toEqual([
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt('MigrateLogGroup', 'Arn') },
-      { Effect: 'Allow', Action: ['rds-data:ExecuteStatement'], Resource: CLUSTER_ARN },
+      {
+        Effect: 'Allow',
+        Action: ['rds-data:BeginTransaction', 'rds-data:CommitTransaction', 'rds-data:ExecuteStatement', 'rds-data:RollbackTransaction'],
+        Resource: CLUSTER_ARN,
+      },
       { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: SECRET_ARN },
     ]);
   });
