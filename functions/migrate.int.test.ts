@@ -232,3 +232,59 @@ describe('waiting for the writer', () => {
     expect(waits).toEqual([]);
   });
 });
+
+describe('two instances at once, and a database made before the ledger', () => {
+  const clients: RDSDataClient[] = [];
+  // 800 holds the lock for half a second, so that the two invocations surely overlap.
+  const withNote = () => [
+    ...loadMigrations(),
+    migrationOf('800_slow.sql', 'DO SLEEP(0.5);\n'),
+    migrationOf('900_add_note.sql', 'ALTER TABLE Contact ADD COLUMN note VARCHAR(40) NULL;\n'),
+  ];
+
+  function newClient(): RDSDataClient {
+    const client = new RDSDataClient({ endpoint: stack().dataApiUrl, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials, maxAttempts: 1 });
+    clients.push(client);
+    return client;
+  }
+
+  /** A handler as one Lambda instance has it: its own SDK client. */
+  const instance = (migrations: () => Migration[]) => {
+    const client = newClient();
+    return migrate.buildHandler({ connect: (t) => new DataApiExecutor(client, t), logger: quiet, migrations });
+  };
+
+  afterAll(() => {
+    for (const client of clients) client.destroy();
+  });
+
+  async function ledgerNames(): Promise<string[]> {
+    const [rows] = await sql().query(`SELECT name FROM \`${database}\`.${LEDGER_TABLE} ORDER BY name`);
+    return (rows as { name: string }[]).map((row) => row.name);
+  }
+
+  it('two invocations at once both answer SUCCESS, and each migration is applied once (the ALTER would fail twice)', async () => {
+    await dropAllTables();
+    await Promise.all([instance(withNote)(cfnEvent('Update'), lambdaContext(300_000)), instance(withNote)(cfnEvent('Update'), lambdaContext(300_000))]);
+
+    expect(received.map((response) => response.body.Status)).toEqual(['SUCCESS', 'SUCCESS']);
+    const names = withNote().map((m) => m.name);
+    for (const response of received) expect(response.body.Data).toEqual({ Database: database, Migrations: names.join(',') });
+    expect(await ledgerNames()).toEqual(names);
+  });
+
+  it('upgrades a database the previous runner made (Contact with rows, no ledger), keeping its rows', async () => {
+    await dropAllTables();
+    const legacy = new DataApiExecutor(newClient(), { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database });
+    for (const statement of loadMigrations().flatMap((m) => m.statements)) await legacy.run(statement);
+    await sql().query(`INSERT INTO \`${database}\`.Contact (email, linkPrecedence) VALUES ('legacy@migrate.test', 'primary')`);
+    const before = await schema();
+    expect(before.tables).toEqual(['Contact']);
+
+    await instance(() => loadMigrations())(cfnEvent('Update'), lambdaContext(300_000));
+    expect(lastResponse().body.Status).toBe('SUCCESS');
+    expect(await schema()).toEqual({ ...before, tables: ['Contact', ...LEDGER_TABLES] });
+    expect(await ledgerNames()).toEqual(loadMigrations().map((m) => m.name));
+  });
+
+});
