@@ -13,7 +13,12 @@ import type { SqlExecutor } from '../lib/sql-executor.js';
  */
 export const LOCK_TABLE = 'schema_migrations_lock';
 
-const CREATE_LOCK_TABLE = `CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (id TINYINT NOT NULL PRIMARY KEY) ENGINE = InnoDB`;
+/**
+ * The table and its one row in one statement. An INSERT that meets the existing row would take a
+ * shared lock on it and wait behind the run holding it; `CREATE TABLE IF NOT EXISTS ... SELECT`
+ * inserts only when it creates the table, and is a no-op (no row touched) when the table exists.
+ */
+const CREATE_LOCK_TABLE = `CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (id TINYINT NOT NULL PRIMARY KEY) ENGINE = InnoDB SELECT 1 AS id`;
 
 export interface LockOptions {
   /** Milliseconds still available to wait for another run to finish. */
@@ -37,7 +42,7 @@ const FIRST_WAIT_MS = 200;
 const MAX_WAIT_MS = 2_000;
 
 export async function withMigrationLock<T>(db: SqlExecutor, work: (lock: HeldLock) => Promise<T>, options: LockOptions): Promise<T> {
-  await ensureLockRow(db);
+  await db.run(CREATE_LOCK_TABLE);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let attempt = 1; ; attempt++) {
     const outcome = await db.transaction(async (tx) => {
@@ -53,16 +58,6 @@ export async function withMigrationLock<T>(db: SqlExecutor, work: (lock: HeldLoc
     options.onWait?.(attempt, delay);
     await sleep(delay);
   }
-}
-
-/**
- * Checked before inserting: an INSERT that meets the existing row takes a shared lock on it, and
- * would wait behind a run that holds it. Two first runs racing to insert it are both fine (IGNORE).
- */
-async function ensureLockRow(db: SqlExecutor): Promise<void> {
-  await db.run(CREATE_LOCK_TABLE);
-  const { rows } = await db.run(`SELECT id FROM ${LOCK_TABLE} WHERE id = 1`);
-  if (rows.length === 0) await db.run(`INSERT IGNORE INTO ${LOCK_TABLE} (id) VALUES (1)`);
 }
 
 async function whileHeld<T>(tx: SqlExecutor, work: (lock: HeldLock) => Promise<T>, heartbeatMs: number): Promise<T> {
