@@ -323,7 +323,8 @@ describe('the bundles, unzipped and run by Node as Lambda would', () => {
       const m = await import(${JSON.stringify(bundle)});
       const statements = [];
       const sent = [];
-      const db = { run: async (sql) => { statements.push(sql); return { rows: [], affectedRows: 0 }; }, transaction: async (work) => work(db) };
+      // An empty database: no ledger rows; the lock row is there to take (db/migration-lock.ts).
+      const db = { run: async (sql) => { statements.push(sql); return { rows: / FOR UPDATE /.test(sql) ? [[1]] : [], affectedRows: 0 }; }, transaction: async (work) => work(db) };
       const handler = m.buildHandler({ connect: () => db, respond: async (url, body) => { sent.push({ url, body }); } });
       const event = { RequestType: 'Create', ResponseURL: 'https://example.invalid/response', StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/identify-dev/x',
         RequestId: 'r1', LogicalResourceId: 'SchemaMigrations', ResourceType: 'Custom::SchemaMigrations', ServiceToken: 'arn',
@@ -333,7 +334,9 @@ describe('the bundles, unzipped and run by Node as Lambda would', () => {
     `);
     expect(result.path).toBe(join(dir, 'db/migrations') + '/');
     const { loadMigrations } = await import('../db/migrations/index.js');
-    expect(result.statements).toEqual(loadMigrations().flatMap((migration) => migration.statements));
+    // Besides the ledger's and the lock's own statements: every migration statement, in order, each recorded once applied.
+    expect(result.statements.filter((statement: string) => !/\bschema_migrations/.test(statement))).toEqual(loadMigrations().flatMap((migration) => migration.statements));
+    expect(result.statements.filter((statement: string) => statement.startsWith('INSERT INTO schema_migrations '))).toHaveLength(loadMigrations().length);
     expect(result.sent).toEqual([
       {
         url: 'https://example.invalid/response',
@@ -396,11 +399,15 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('lets the migration run single statements on this cluster and read this cluster’s secret', () => {
+  it('lets the migration run single statements and hold its lock in a transaction on this cluster, and read this cluster’s secret', () => {
     const statements = statementsOf(dev(), 'MigrateRole');
     expect(statements.map((s) => ({ Effect: s.Effect, Action: actions(s).sort(), Resource: s.Resource }))).toEqual([
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt('MigrateLogGroup', 'Arn') },
-      { Effect: 'Allow', Action: ['rds-data:ExecuteStatement'], Resource: CLUSTER_ARN },
+      {
+        Effect: 'Allow',
+        Action: ['rds-data:BeginTransaction', 'rds-data:CommitTransaction', 'rds-data:ExecuteStatement', 'rds-data:RollbackTransaction'],
+        Resource: CLUSTER_ARN,
+      },
       { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: SECRET_ARN },
     ]);
   });

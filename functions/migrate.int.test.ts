@@ -5,7 +5,9 @@ import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from 'local-data-api';
-import { loadMigrations, type Migration } from '../db/migrations/index.js';
+import { loadMigrations, migrationOf, type Migration } from '../db/migrations/index.js';
+import { LEDGER_TABLE } from '../db/ledger.js';
+import { LOCK_TABLE } from '../db/migration-lock.js';
 import { dropDatabase, ensureDatabase } from '../dev/mysql.js';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
 import { lambdaContext } from '../dev/lambda.js';
@@ -28,6 +30,7 @@ let responseUrl: string;
 const received: Received[] = [];
 const database = `identify_migrate_${process.pid}`;
 
+const LEDGER_TABLES = [LEDGER_TABLE, LOCK_TABLE];
 const quiet = new Logger({ logLevel: 'SILENT' });
 const target = { ClusterArn: LOCAL_DEFAULTS.resourceArn, SecretArn: LOCAL_DEFAULTS.secretArn, Database: database };
 
@@ -61,6 +64,11 @@ async function schema(): Promise<{ createTable: string; rows: number; tables: st
   const [create] = await sql().query(`SHOW CREATE TABLE \`${database}\`.Contact`);
   const [count] = await sql().query(`SELECT COUNT(*) AS n FROM \`${database}\`.Contact`);
   return { createTable: (create as Record<string, string>[])[0]!['Create Table']!, rows: Number((count as { n: number }[])[0]!.n), tables: names };
+}
+
+/** A database as new as an empty one: no schema, no ledger. */
+async function dropAllTables(): Promise<void> {
+  for (const table of ['Contact', ...LEDGER_TABLES]) await sql().query(`DROP TABLE IF EXISTS \`${database}\`.\`${table}\``);
 }
 
 beforeAll(async () => {
@@ -114,7 +122,7 @@ describe('the migrate handler (the deployed entry point)', () => {
       Data: { Database: database, Migrations: loadMigrations().map((m) => m.name).join(',') },
     });
     const after = await schema();
-    expect(after.tables).toEqual(['Contact']);
+    expect(after.tables).toEqual(['Contact', ...LEDGER_TABLES]);
     // The very table the local stack made from the same files.
     const [local] = await sql().query('SHOW CREATE TABLE Contact');
     const withoutCounter = (text: string) => text.replace(/ AUTO_INCREMENT=\d+/, '');
@@ -178,7 +186,7 @@ describe('waiting for the writer', () => {
     migrate.buildHandler({ connect: (t) => new DataApiExecutor(client, t), logger: quiet, sleep, ...(migrations && { migrations }) });
 
   it('waits out a cluster resuming from 0 ACU, then migrates', async () => {
-    await sql().query(`DROP TABLE IF EXISTS \`${database}\`.Contact`);
+    await dropAllTables();
     server.faults.resumingUntil = Date.now() + 600_000;
     const waits: number[] = [];
     const handler = handlerWith(async (ms) => {
@@ -190,7 +198,7 @@ describe('waiting for the writer', () => {
     expect(lastResponse().body.Status).toBe('SUCCESS');
     expect(waits).toEqual([1_000, 2_000]);
     expect(server.stats().errors.DatabaseResumingException).toBe(2);
-    expect((await schema()).tables).toEqual(['Contact']);
+    expect((await schema()).tables).toEqual(['Contact', ...LEDGER_TABLES]);
   });
 
   it('gives up in time to answer FAILED before the function’s own timeout', async () => {
@@ -216,11 +224,67 @@ describe('waiting for the writer', () => {
       async (ms) => {
         waits.push(ms);
       },
-      () => [{ name: '999_broken.sql', statements: ['CREATE TABEL Broken (id INT)'] }],
+      () => [migrationOf('999_broken.sql', 'CREATE TABEL Broken (id INT);')],
     );
     await handler(cfnEvent('Update'), lambdaContext(300_000));
     expect(lastResponse().body.Status).toBe('FAILED');
     expect(lastResponse().body.Reason).toMatch(/^DatabaseErrorException: .*syntax/);
     expect(waits).toEqual([]);
   });
+});
+
+describe('two instances at once, and a database made before the ledger', () => {
+  const clients: RDSDataClient[] = [];
+  // 800 holds the lock for half a second, so that the two invocations surely overlap.
+  const withNote = () => [
+    ...loadMigrations(),
+    migrationOf('800_slow.sql', 'DO SLEEP(0.5);\n'),
+    migrationOf('900_add_note.sql', 'ALTER TABLE Contact ADD COLUMN note VARCHAR(40) NULL;\n'),
+  ];
+
+  function newClient(): RDSDataClient {
+    const client = new RDSDataClient({ endpoint: stack().dataApiUrl, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials, maxAttempts: 1 });
+    clients.push(client);
+    return client;
+  }
+
+  /** A handler as one Lambda instance has it: its own SDK client. */
+  const instance = (migrations: () => Migration[]) => {
+    const client = newClient();
+    return migrate.buildHandler({ connect: (t) => new DataApiExecutor(client, t), logger: quiet, migrations });
+  };
+
+  afterAll(() => {
+    for (const client of clients) client.destroy();
+  });
+
+  async function ledgerNames(): Promise<string[]> {
+    const [rows] = await sql().query(`SELECT name FROM \`${database}\`.${LEDGER_TABLE} ORDER BY name`);
+    return (rows as { name: string }[]).map((row) => row.name);
+  }
+
+  it('two invocations at once both answer SUCCESS, and each migration is applied once (the ALTER would fail twice)', async () => {
+    await dropAllTables();
+    await Promise.all([instance(withNote)(cfnEvent('Update'), lambdaContext(300_000)), instance(withNote)(cfnEvent('Update'), lambdaContext(300_000))]);
+
+    expect(received.map((response) => response.body.Status)).toEqual(['SUCCESS', 'SUCCESS']);
+    const names = withNote().map((m) => m.name);
+    for (const response of received) expect(response.body.Data).toEqual({ Database: database, Migrations: names.join(',') });
+    expect(await ledgerNames()).toEqual(names);
+  });
+
+  it('upgrades a database the previous runner made (Contact with rows, no ledger), keeping its rows', async () => {
+    await dropAllTables();
+    const legacy = new DataApiExecutor(newClient(), { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database });
+    for (const statement of loadMigrations().flatMap((m) => m.statements)) await legacy.run(statement);
+    await sql().query(`INSERT INTO \`${database}\`.Contact (email, linkPrecedence) VALUES ('legacy@migrate.test', 'primary')`);
+    const before = await schema();
+    expect(before.tables).toEqual(['Contact']);
+
+    await instance(() => loadMigrations())(cfnEvent('Update'), lambdaContext(300_000));
+    expect(lastResponse().body.Status).toBe('SUCCESS');
+    expect(await schema()).toEqual({ ...before, tables: ['Contact', ...LEDGER_TABLES] });
+    expect(await ledgerNames()).toEqual(loadMigrations().map((m) => m.name));
+  });
+
 });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse, Context } from 'aws-lambda';
-import { loadMigrations, runMigrations, type Migration } from '../db/migrations/index.js';
+import { loadMigrations, runMigrations, type Migration, type MigrationReport } from '../db/migrations/index.js';
 import { DataApiExecutor, type DataApiTarget } from '../lib/data-api/executor.js';
 import { classifyTransient } from '../lib/retry.js';
 import type { SqlExecutor } from '../lib/sql-executor.js';
@@ -12,8 +12,9 @@ import type { SqlExecutor } from '../lib/sql-executor.js';
 /**
  * The SchemaMigrations custom resource (deploy/migrations.yml): CloudFormation calls this function
  * on Create and Update with the cluster, its secret and the database in ResourceProperties; it applies
- * db/migrations/*.sql through the Data API, the same idempotent files as the local stack, and answers
- * on the ResponseURL. Delete does nothing: the data goes (or stays) with the cluster.
+ * the pending db/migrations/*.sql through the Data API, each once, under the migration lock and with
+ * the ledger the local stack uses too (docs/MIGRATIONS.md), and answers on the ResponseURL. Delete
+ * does nothing: the data goes (or stays) with the cluster.
  *
  * It always answers, whatever happens: CloudFormation would otherwise wait for the resource's
  * ServiceTimeout. A writer resuming from 0 ACU (DatabaseResumingException, about 15 s) is waited out
@@ -44,18 +45,24 @@ export interface WaitOptions {
   timeLeftMs: () => number;
   sleep?: (ms: number) => Promise<void>;
   onWait?: (error: unknown, attempt: number, delayMs: number) => void;
+  /** Another run (another instance of this function, a local start) holds the migration lock. */
+  onLockWait?: (attempt: number, delayMs: number) => void;
   firstDelayMs?: number;
   maxDelayMs?: number;
 }
 
-/** Runs every migration, starting over after each wait: the files are idempotent. */
-export async function migrateWhenReady(db: SqlExecutor, migrations: Migration[], options: WaitOptions): Promise<string[]> {
+/**
+ * Runs the pending migrations, starting over after each wait: the ledger says what is already done,
+ * and another run holding the lock is waited for within the same time.
+ */
+export async function migrateWhenReady(db: SqlExecutor, migrations: Migration[], options: WaitOptions): Promise<MigrationReport> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const first = options.firstDelayMs ?? 1_000;
   const max = options.maxDelayMs ?? 10_000;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await runMigrations(db, migrations);
+      // Waits for the lock sleep for real: they wait for another run, not for time to pass in a test.
+      return await runMigrations(db, migrations, { timeLeftMs: options.timeLeftMs, onWait: options.onLockWait });
     } catch (error) {
       const delay = Math.min(max, first * 2 ** (attempt - 1));
       if (!worthWaiting(error) || options.timeLeftMs() <= delay) throw error;
@@ -100,10 +107,12 @@ export function buildHandler(deps: MigrateDependencies) {
           sleep: deps.sleep,
           onWait: (error, attempt, delayMs) =>
             logger.warn('database not ready; waiting', { error: (error as Error).name, attempt, delayMs }),
+          onLockWait: (attempt, delayMs) => logger.info('another migration run holds the lock; waiting', { attempt, delayMs }),
         });
-        const applied = await withDeadline(work, timeLeftMs(), 'the migrations did not finish before the function timeout');
-        logger.info('migrations applied', { database: target.database, migrations: applied });
-        data = { Database: target.database, Migrations: applied.join(',') };
+        const report = await withDeadline(work, timeLeftMs(), 'the migrations did not finish before the function timeout');
+        logger.info('migrations applied', { database: target.database, applied: report.applied, current: report.current });
+        if (report.unknown.length > 0) logger.warn('the database has migrations this code does not know', { unknown: report.unknown });
+        data = { Database: target.database, Migrations: report.current.join(',') };
       }
       response = { Status: 'SUCCESS', PhysicalResourceId: physicalResourceId, ...ids(event), ...(data && { Data: data }) };
     } catch (error) {

@@ -1,24 +1,50 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import type { SqlExecutor } from '../../lib/sql-executor.js';
+import { applyMigrations, type MigrationReport, type RunOptions } from '../migrator.js';
+
+export type { MigrationReport, RunOptions };
 
 /**
- * The schema as numbered, idempotent SQL files, applied in order through any SqlExecutor: the
- * local stack runs them through the local Data API server, the deploy through the real one.
+ * The schema as numbered SQL files, each applied once, in name order, by db/migrator.ts through any
+ * SqlExecutor: the local stack runs them through the local Data API server, the deploy through the
+ * real one. See docs/MIGRATIONS.md.
  */
 export interface Migration {
   name: string;
   statements: string[];
+  /** SHA-256 of the statements (comments and blank lines left out), kept in the ledger when applied. */
+  checksum: string;
 }
 
 export const MIGRATIONS_DIR = dirname(fileURLToPath(import.meta.url));
 
+/** The file names that are migrations; deploy/migrations-hash.cjs uses the same filter. */
+export const MIGRATION_FILE = /^\d+_.*\.sql$/;
+
 export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
   return readdirSync(dir)
-    .filter((file) => /^\d+_.*\.sql$/.test(file))
+    .filter((file) => MIGRATION_FILE.test(file))
     .sort()
-    .map((file) => ({ name: file, statements: splitStatements(readFileSync(join(dir, file), 'utf8')) }));
+    .map((file) => migrationOf(file, readFileSync(join(dir, file), 'utf8')));
+}
+
+export function migrationOf(name: string, text: string): Migration {
+  const statements = splitStatements(text);
+  return { name, statements, checksum: checksumOf(statements) };
+}
+
+/**
+ * Over the statements rather than the file's bytes, so that a comment fixed in an applied file is
+ * not a change; the NUL separator keeps `a;b` and `ab` apart.
+ */
+export function checksumOf(statements: string[]): string {
+  const hash = createHash('sha256');
+  for (const statement of statements) hash.update(statement).update('\0');
+  return hash.digest('hex');
 }
 
 /** The Data API runs one statement per call; files hold several, each ending with `;` at a line end. */
@@ -29,9 +55,7 @@ export function splitStatements(text: string): string[] {
     .filter((statement) => statement !== '');
 }
 
-export async function runMigrations(db: SqlExecutor, migrations: Migration[] = loadMigrations()): Promise<string[]> {
-  for (const migration of migrations) {
-    for (const statement of migration.statements) await db.run(statement);
-  }
-  return migrations.map((migration) => migration.name);
+/** Applies the pending migrations of `dir` (this folder by default), each once, under the migration lock. */
+export function runMigrations(db: SqlExecutor, migrations: Migration[] = loadMigrations(), options: RunOptions = {}): Promise<MigrationReport> {
+  return applyMigrations(db, migrations, options);
 }
