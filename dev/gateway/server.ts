@@ -85,24 +85,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   return { port, url: `http://127.0.0.1:${port}`, close };
 }
 
-/** The whole body, or null once it passes the payload limit (the rest is not read). */
+/**
+ * The whole body, or null when it passes the payload limit. A refused body is still read to its end
+ * (and dropped), so the 413 goes to a client that has finished sending, not into a connection it is
+ * still writing to.
+ */
 function readBody(request: IncomingMessage): Promise<Buffer | null> {
   const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > MAX_PAYLOAD_BYTES) return Promise.resolve(null);
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = declared > MAX_PAYLOAD_BYTES;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_PAYLOAD_BYTES) {
-        request.removeAllListeners('data');
-        request.pause();
-        resolveBody(null);
-        return;
-      }
-      chunks.push(chunk);
+      tooLarge ||= size > MAX_PAYLOAD_BYTES;
+      if (!tooLarge) chunks.push(chunk);
     });
-    request.on('end', () => resolveBody(Buffer.concat(chunks)));
+    request.on('end', () => resolveBody(tooLarge ? null : Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }
@@ -113,8 +112,6 @@ function withRequestId(answer: GatewayResponse, requestId: string): GatewayRespo
 
 function send(response: ServerResponse, answer: GatewayResponse): void {
   if (response.headersSent) return;
-  // A refused body is not read to its end: close the connection rather than leave it half-read.
-  const close = answer.statusCode === 413 ? { connection: 'close' } : {};
-  response.writeHead(answer.statusCode, { ...answer.headers, ...close, 'content-length': answer.body.length });
+  response.writeHead(answer.statusCode, { ...answer.headers, 'content-length': answer.body.length });
   response.end(answer.body);
 }
