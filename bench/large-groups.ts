@@ -6,7 +6,7 @@ import { LOCAL_DEFAULTS } from 'local-data-api';
 import { createDependencies } from '../lib/container.js';
 import type { LocalStack } from '../dev/local-stack.js';
 import { apiEvent, lambdaContext, type Handler } from '../dev/lambda.js';
-import { seedGroup, seededEmail } from '../test/large-groups.js';
+import { seedGroup, seededEmail } from '../dev/large-groups.js';
 
 /**
  * `npm run bench`, section "large groups": one request each, through the handler in-process and

@@ -1,4 +1,4 @@
-import { prng } from '../test/concurrency/workload.js';
+import { prng } from '../dev/prng.js';
 
 /**
  * The benchmark's workload: seeded and replayable. Mostly repeat customers, then new customers,

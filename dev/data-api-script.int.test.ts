@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from './local-stack.js';
+import { canConnect } from './ports.js';
 import { stack } from '../test/support.js';
 
 // `npm run data-api`: the workspace package's command with this project's own database name, and a
@@ -21,18 +21,6 @@ afterAll(() => {
   if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
 });
 
-function canConnect(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port) });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 describe('npm run data-api', () => {
   it('serves this project’s database by default and stops on SIGTERM to npm', async () => {
     const url = await new Promise<string>((resolve, reject) => {
@@ -46,10 +34,10 @@ describe('npm run data-api', () => {
       void exit.then((code) => reject(new Error(`npm run data-api exited with ${code}:\n${output}`)));
     });
     expect(output).toMatch(/database\s+identify\b/);
-    expect(await canConnect(url)).toBe(true);
+    expect(await canConnect(Number(new URL(url).port))).toBe(true);
 
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
-    expect(await canConnect(url)).toBe(false);
+    expect(await canConnect(Number(new URL(url).port))).toBe(false);
   });
 });

@@ -6,7 +6,8 @@ import { GroupTooLarge } from './errors.js';
 import { IdentifyService } from './identify.js';
 import { LOCAL_DEFAULTS } from 'local-data-api';
 import { dataApiClient, postIdentify, sql, stack, uniqueDigits, uniqueTag } from '../test/support.js';
-import { answerFromTable, seedGroup, seededEmail } from '../test/large-groups.js';
+import { seedGroup, seededEmail } from '../dev/large-groups.js';
+import { answerFromTable } from '../test/large-groups.js';
 
 // Groups of any size, through the real SDK, the local Data API server (which refuses responses
 // over 1 MiB, as AWS does) and MariaDB. Groups are seeded straight into the table.

@@ -45,16 +45,21 @@ export class ReferenceModel {
   }
 
   private view(primaryId: number) {
-    const group = this.group(primaryId);
-    const ordered = [group.find((row) => row.id === primaryId)!, ...group.filter((row) => row.id !== primaryId)];
-    const distinct = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => v !== null))];
-    return {
-      contact: {
-        primaryContactId: primaryId,
-        emails: distinct(ordered.map((row) => row.email)),
-        phoneNumbers: distinct(ordered.map((row) => row.phoneNumber)),
-        secondaryContactIds: ordered.slice(1).map((row) => row.id),
-      },
-    };
+    return answerOf(this.group(primaryId), primaryId);
   }
+
+}
+
+/** The contract's answer for a group's rows in row order: the primary first, distinct values, no nulls. */
+export function answerOf(group: readonly { id: number; email: string | null; phoneNumber: string | null }[], primaryId: number) {
+  const ordered = [group.find((row) => row.id === primaryId)!, ...group.filter((row) => row.id !== primaryId)];
+  const distinct = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => v !== null))];
+  return {
+    contact: {
+      primaryContactId: primaryId,
+      emails: distinct(ordered.map((row) => row.email)),
+      phoneNumbers: distinct(ordered.map((row) => row.phoneNumber)),
+      secondaryContactIds: ordered.slice(1).map((row) => row.id),
+    },
+  };
 }
