@@ -1,8 +1,5 @@
 /** A plain SVG chart of the benchmark: throughput (bars) per path at each concurrency. No dependencies. */
-export function renderChart(
-  cells: { path: string; concurrency: number; rps: number; p95: number }[],
-  labels: Record<string, string>,
-): string {
+export function renderChart(cells: { path: string; concurrency: number; rps: number; p95: number }[], labels: Record<string, string>): string {
   const paths = [...new Set(cells.map((c) => c.path))];
   const levels = [...new Set(cells.map((c) => c.concurrency))];
   const colors = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759'];

@@ -1,12 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
-import type { Pool } from 'mysql2/promise';
 import { LOCAL_DEFAULTS } from 'local-data-api';
-import { createDependencies } from '../lib/container.js';
+import type { Pool } from 'mysql2/promise';
+import { apiEvent, type Handler, lambdaContext } from '../dev/lambda.js';
+import { seededEmail, seedGroup } from '../dev/large-groups.js';
 import type { LocalStack } from '../dev/local-stack.js';
-import { apiEvent, lambdaContext, type Handler } from '../dev/lambda.js';
-import { seedGroup, seededEmail } from '../dev/large-groups.js';
+import { createDependencies } from '../lib/container.js';
 
 /**
  * `npm run bench`, section "large groups": one request each, through the handler in-process and
@@ -39,7 +39,9 @@ export async function measureLargeGroups(stack: LocalStack, pool: Pool, database
   );
   const { buildHandler } = await import('../functions/identify.js');
   const config = { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database, requestTimeoutMs: 28_000 };
-  const handler = buildHandler(createDependencies(config, { client, logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'Bench' }) })) as Handler;
+  const handler = buildHandler(
+    createDependencies(config, { client, logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'Bench' }) }),
+  ) as Handler;
 
   const stamp = Date.now().toString(36).slice(-6);
   const group20k = { tag: `r20k${stamp}`, size: 20_000, createdAt: '2022-01-01 00:00:00' };
@@ -55,7 +57,16 @@ export async function measureLargeGroups(stack: LocalStack, pool: Pool, database
     const result = (await handler(apiEvent(JSON.stringify(body)), lambdaContext())) as { statusCode: number };
     const ms = Math.round(performance.now() - started);
     const calls = Object.values(stack.dataApi.stats().calls).reduce((sum, n) => sum + n, 0);
-    return { name, contacts, status: result.statusCode, ms, targetMs, dataApiCalls: calls, dataApiBytes, answerBytes: Buffer.byteLength(JSON.stringify(result)) };
+    return {
+      name,
+      contacts,
+      status: result.statusCode,
+      ms,
+      targetMs,
+      dataApiCalls: calls,
+      dataApiBytes,
+      answerBytes: Buffer.byteLength(JSON.stringify(result)),
+    };
   };
   return [
     await run('read, 20,000 contacts', 20_000, 1_000, { email: seededEmail(group20k, 777) }),

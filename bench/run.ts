@@ -7,19 +7,19 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { build } from 'esbuild';
+import { LOCAL_DEFAULTS } from 'local-data-api';
 import mysql from 'mysql2/promise';
 import { parse } from 'yaml';
+import { apiEvent, type Handler, lambdaContext } from '../dev/lambda.js';
+import { type LocalStack, localStackOptionsFromEnv, PROJECT_ROOT, startLocalStack } from '../dev/local-stack.js';
+import { DatabaseUnreachable } from '../dev/mysql.js';
+import { gatewaySigner } from '../dev/sign.js';
 import { createDependencies } from '../lib/container.js';
 import type { SqlExecutor } from '../lib/sql-executor.js';
-import { LOCAL_DEFAULTS } from 'local-data-api';
-import { PROJECT_ROOT, localStackOptionsFromEnv, startLocalStack, type LocalStack } from '../dev/local-stack.js';
-import { DatabaseUnreachable } from '../dev/mysql.js';
-import { apiEvent, lambdaContext, type Handler } from '../dev/lambda.js';
-import { gatewaySigner } from '../dev/sign.js';
-import { MysqlExecutor } from './mysql-executor.js';
 import { renderChart } from './chart.js';
 import { measureLargeGroups, printLargeGroups } from './large-groups.js';
-import { KINDS, Workload, seedCustomers, type BenchRequest, type Kind } from './workload.js';
+import { MysqlExecutor } from './mysql-executor.js';
+import { type BenchRequest, KINDS, type Kind, seedCustomers, Workload } from './workload.js';
 
 /**
  * `npm run bench`: the same seeded workload through three paths, side by side in one run:
@@ -108,7 +108,13 @@ async function main() {
     const report = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-      settings: { durationS: DURATION_MS / 1000, warmupS: WARMUP_MS / 1000, seed: SEED, customers: CUSTOMERS, mix: '60% repeat / 20% new customer / 15% new detail / 5% merge' },
+      settings: {
+        durationS: DURATION_MS / 1000,
+        warmupS: WARMUP_MS / 1000,
+        seed: SEED,
+        customers: CUSTOMERS,
+        mix: '60% repeat / 20% new customer / 15% new detail / 5% merge',
+      },
       throughput: cells,
       perKind,
       coldStart,
@@ -145,8 +151,10 @@ function makeSenders(stack: LocalStack, direct: SqlExecutor): Record<PathName, S
   const client = new RDSDataClient({ endpoint: stack.dataApi.url, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials, maxAttempts: 1 });
   const inProcess = buildHandler(createDependencies(config, { client, ...quiet })) as Handler;
   const onMysql = buildHandler(createDependencies(config, { executor: direct, ...quiet })) as Handler;
-  const viaHandler = (handler: Handler): Sender => async (request) =>
-    ((await handler(apiEvent(JSON.stringify(request.body)), lambdaContext())) as { statusCode: number }).statusCode;
+  const viaHandler =
+    (handler: Handler): Sender =>
+    async (request) =>
+      ((await handler(apiEvent(JSON.stringify(request.body)), lambdaContext())) as { statusCode: number }).statusCode;
   // Signed as a caller on AWS signs it: the local gateway checks SigV4 by default.
   const sign = gatewaySigner(stack.principal.credentials);
   const url = `${stack.url}/identify`;
@@ -197,7 +205,16 @@ async function runCell(path: PathName, concurrency: number, send: Sender): Promi
   clearInterval(ticker);
   latencies.sort((x, y) => x - y);
   const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
-  return { path, concurrency, requests: latencies.length, errors, rps: round(latencies.length / (DURATION_MS / 1000)), p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+  return {
+    path,
+    concurrency,
+    requests: latencies.length,
+    errors,
+    rps: round(latencies.length / (DURATION_MS / 1000)),
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+  };
 }
 
 /** Data API calls and SQL statements per request of each kind, counted where they happen. */
@@ -269,11 +286,16 @@ async function measureColdStart(stack: LocalStack) {
 
 function printReport(report: any) {
   const cells = report.throughput as CellResult[];
-  console.log(`identify benchmark, ${report.date}, ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}`);
-  console.log(`workload: ${report.settings.mix}, seed ${report.settings.seed}, ${report.settings.customers} customers to start, ${report.settings.durationS} s per cell after ${report.settings.warmupS} s warm-up\n`);
+  console.log(
+    `identify benchmark, ${report.date}, ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}`,
+  );
+  console.log(
+    `workload: ${report.settings.mix}, seed ${report.settings.seed}, ${report.settings.customers} customers to start, ${report.settings.durationS} s per cell after ${report.settings.warmupS} s warm-up\n`,
+  );
   console.log('| path | concurrency | req/s | p50 ms | p95 ms | p99 ms | errors |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const cell of cells) console.log(`| ${PATH_LABEL[cell.path]} | ${cell.concurrency} | ${cell.rps} | ${cell.p50} | ${cell.p95} | ${cell.p99} | ${cell.errors} |`);
+  for (const cell of cells)
+    console.log(`| ${PATH_LABEL[cell.path]} | ${cell.concurrency} | ${cell.rps} | ${cell.p50} | ${cell.p95} | ${cell.p99} | ${cell.errors} |`);
   const top = Math.max(...LEVELS);
   const b = cells.find((c) => c.path === 'b' && c.concurrency === top);
   const c = cells.find((c) => c.path === 'c' && c.concurrency === top);
@@ -281,11 +303,15 @@ function printReport(report: any) {
   console.log('\n| kind of request | Data API calls | by operation | SQL statements via Data API | SQL statements direct |');
   console.log('| --- | ---: | --- | ---: | ---: |');
   for (const [kind, row] of Object.entries(report.perKind as Record<string, any>)) {
-    const ops = Object.entries(row.callsByOperation).map(([op, n]) => `${op} ${n}`).join(', ');
+    const ops = Object.entries(row.callsByOperation)
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ');
     console.log(`| ${kind} | ${row.dataApiCalls} | ${ops} | ${row.statementsViaDataApi} | ${row.statementsDirect} |`);
   }
   const cold = report.coldStart;
-  console.log(`\ncold start: bundle ${cold.bundleKB} KB minified; in a fresh Node process, load ${cold.medianLoadMs} ms, load + first answer ${cold.medianLoadAndFirstAnswerMs} ms, whole process ${cold.medianProcessWallMs} ms (median of ${cold.runs}; statuses ${cold.statuses.join(',')})`);
+  console.log(
+    `\ncold start: bundle ${cold.bundleKB} KB minified; in a fresh Node process, load ${cold.medianLoadMs} ms, load + first answer ${cold.medianLoadAndFirstAnswerMs} ms, whole process ${cold.medianProcessWallMs} ms (median of ${cold.runs}; statuses ${cold.statuses.join(',')})`,
+  );
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;

@@ -78,7 +78,9 @@ async function whileHeld<T>(tx: SqlExecutor, work: (lock: HeldLock) => Promise<T
   const lock: HeldLock = {
     check() {
       if (lost !== undefined) {
-        throw new MigrationLockError(`the migration lock was lost (${(lost as Error).name ?? 'Error'}: ${(lost as Error).message ?? String(lost)}); stopped before the next statement`);
+        throw new MigrationLockError(
+          `the migration lock was lost (${(lost as Error).name ?? 'Error'}: ${(lost as Error).message ?? String(lost)}); stopped before the next statement`,
+        );
       }
     },
   };

@@ -1,4 +1,4 @@
-import { LEDGER_TABLE, type AppliedMigration } from './ledger.js';
+import { type AppliedMigration, LEDGER_TABLE } from './ledger.js';
 import type { Migration } from './migrations/index.js';
 
 /**
@@ -36,7 +36,10 @@ export function planMigrations(migrations: Migration[], ledger: AppliedMigration
     );
   }
 
-  const lastApplied = ledger.map((entry) => entry.name).sort().at(-1);
+  const lastApplied = ledger
+    .map((entry) => entry.name)
+    .sort()
+    .at(-1);
   const early = lastApplied === undefined ? [] : pending.filter((migration) => migration.name < lastApplied);
   if (early.length > 0) {
     const names = early.map((migration) => migration.name).join(', ');

@@ -2,14 +2,14 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
-import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from 'local-data-api';
+import { LOCAL_DEFAULTS, type LocalDataApi, startLocalDataApi } from 'local-data-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dropDatabase, ensureDatabase } from '../dev/mysql.js';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
 import { sql, stack } from '../test/support.js';
 import { LEDGER_TABLE } from './ledger.js';
 import { LOCK_TABLE, MigrationLockError } from './migration-lock.js';
-import { MIGRATIONS_DIR, loadMigrations, runMigrations, type RunOptions } from './migrations/index.js';
+import { loadMigrations, MIGRATIONS_DIR, type RunOptions, runMigrations } from './migrations/index.js';
 
 // The migration runner with its ledger and lock, through the real SDK client and a local Data API
 // server of this file's own, on a database of this file's own, emptied before each test. (One
@@ -166,7 +166,11 @@ describe('the migration lock', () => {
     // gone while 003 runs, the second run would apply 004 too, and its ALTER would fail.
     const strict = await startLocalDataApi({ port: 0, mysqlUrl: stack().mysqlUrl, transactionIdleMs: 400 });
     try {
-      const dir = folder({ '002_add_note.sql': ADD_NOTE, '003_slow.sql': 'DO SLEEP(1.5);\n', '004_add_tag.sql': 'ALTER TABLE Contact ADD COLUMN tag INT NULL;\n' });
+      const dir = folder({
+        '002_add_note.sql': ADD_NOTE,
+        '003_slow.sql': 'DO SLEEP(1.5);\n',
+        '004_add_tag.sql': 'ALTER TABLE Contact ADD COLUMN tag INT NULL;\n',
+      });
       const options = { heartbeatMs: 100 };
       const [first, second] = await Promise.all([run(dir, options, executor(strict.url)), run(dir, options, executor(strict.url))]);
       expect([...first.applied, ...second.applied].sort()).toEqual(['001_create_contact.sql', '002_add_note.sql', '003_slow.sql', '004_add_tag.sql']);

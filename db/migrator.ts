@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '../lib/sql-executor.js';
 import { ensureLedger, readLedger, recordApplied } from './ledger.js';
-import { withMigrationLock, type HeldLock, type LockOptions } from './migration-lock.js';
+import { type HeldLock, type LockOptions, withMigrationLock } from './migration-lock.js';
 import { planMigrations } from './migration-plan.js';
 import type { Migration } from './migrations/index.js';
 

@@ -23,7 +23,9 @@ function list(value) {
 
 /** The stage's choice, from its params, checked: a wrong or incomplete choice stops the packaging. */
 function authorizerChoice(params) {
-  const kind = String(params.authorizer ?? '').trim().toLowerCase();
+  const kind = String(params.authorizer ?? '')
+    .trim()
+    .toLowerCase();
   if (kind === 'iam') return { kind };
   if (kind !== 'jwt') throw new Error(`param "authorizer" must be iam or jwt, not ${JSON.stringify(params.authorizer)}`);
   const issuerUrl = String(params.jwtIssuer ?? '').trim();
@@ -34,7 +36,8 @@ function authorizerChoice(params) {
   }
   if (audience.length === 0) throw new Error('authorizer=jwt needs param "jwtAudience": the audience (or comma-separated audiences) the tokens are issued for');
   // Without a required scope any token of that audience would do: name the scope the shop's backends get.
-  if (scopes.length === 0) throw new Error('authorizer=jwt needs param "jwtScopes": the scope (or comma-separated scopes, any one suffices) a caller must hold');
+  if (scopes.length === 0)
+    throw new Error('authorizer=jwt needs param "jwtScopes": the scope (or comma-separated scopes, any one suffices) a caller must hold');
   return { kind, issuerUrl, audience, scopes };
 }
 

@@ -58,7 +58,17 @@ export interface Template {
   [key: string]: unknown;
 }
 
-const RESOURCE_KEYS = new Set(['Type', 'Properties', 'DependsOn', 'DeletionPolicy', 'UpdateReplacePolicy', 'Condition', 'Metadata', 'CreationPolicy', 'UpdatePolicy']);
+const RESOURCE_KEYS = new Set([
+  'Type',
+  'Properties',
+  'DependsOn',
+  'DeletionPolicy',
+  'UpdateReplacePolicy',
+  'Condition',
+  'Metadata',
+  'CreationPolicy',
+  'UpdatePolicy',
+]);
 const DELETION_POLICIES = new Set(['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot']);
 // Types for which CloudFormation documents the Snapshot deletion policy.
 const SNAPSHOT_TYPES = new Set([
@@ -208,7 +218,15 @@ export class TemplateValidator {
         return;
       case 'tag':
         if (!isPlainObject(value) || !('Key' in value) || !('Value' in value)) return report(path, 'must be a tag {Key, Value}');
-        this.checkObject(path, value, { Key: { type: { type: 'string' }, required: true }, Value: { type: { type: 'string' }, required: true } }, report, names, template, false);
+        this.checkObject(
+          path,
+          value,
+          { Key: { type: { type: 'string' }, required: true }, Value: { type: { type: 'string' }, required: true } },
+          report,
+          names,
+          template,
+          false,
+        );
         return;
       case 'array':
         if (!Array.isArray(value)) return report(path, `must be a list, not ${describe(value)}`);
@@ -234,7 +252,14 @@ export class TemplateValidator {
         // Report the alternative whose shape fits and whose content does not, when there is one.
         const shaped = attempts.filter((found) => !found.some((problem) => problem.path === path && problem.message.startsWith('must be a')));
         if (shaped.length === 1) for (const problem of shaped[0]!) report(problem.path, problem.message);
-        else report(path, `matches none of its allowed shapes (${attempts.flat().map((p) => p.message).join('; ')})`);
+        else
+          report(
+            path,
+            `matches none of its allowed shapes (${attempts
+              .flat()
+              .map((p) => p.message)
+              .join('; ')})`,
+          );
         return;
       }
     }

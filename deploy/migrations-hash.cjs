@@ -11,8 +11,14 @@ const MIGRATIONS_DIR = join(__dirname, '..', 'db', 'migrations');
 
 function migrationsHash(dir = MIGRATIONS_DIR) {
   const hash = createHash('sha256');
-  for (const file of readdirSync(dir).filter((name) => /^\d+_.*\.sql$/.test(name)).sort()) {
-    hash.update(file).update('\0').update(readFileSync(join(dir, file))).update('\0');
+  for (const file of readdirSync(dir)
+    .filter((name) => /^\d+_.*\.sql$/.test(name))
+    .sort()) {
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(dir, file)))
+      .update('\0');
   }
   return hash.digest('hex');
 }

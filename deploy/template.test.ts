@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TemplateValidator, type Template } from './cfn-schema.js';
+import { type Template, TemplateValidator } from './cfn-schema.js';
 import { readZip } from './zip.js';
 
 // The CloudFormation template as `npm run package` writes it, for dev and prod, on a machine with no
@@ -103,7 +103,13 @@ describe('npm run package', () => {
   it('writes the templates and one zip per function, with no AWS credentials', () => {
     for (const stage of ['dev', 'prod'] as const) {
       const files = readdirSync(stages[stage].dir).sort();
-      expect(files).toEqual(['cloudformation-template-create-stack.json', 'cloudformation-template-update-stack.json', 'identify.zip', 'migrate.zip', 'serverless-state.json']);
+      expect(files).toEqual([
+        'cloudformation-template-create-stack.json',
+        'cloudformation-template-update-stack.json',
+        'identify.zip',
+        'migrate.zip',
+        'serverless-state.json',
+      ]);
     }
   });
 
@@ -155,7 +161,10 @@ describe('AWS CloudFormation resource schemas (@aws-cdk/aws-service-spec)', () =
     props(broken, 'HttpApiRoutePostIdentify').Target = { 'Fn::Join': ['/', ['integrations', { Ref: 'NoSuchIntegration' }]] };
     delete props(broken, 'DatabaseSubnetB').VpcId;
     broken.Resources.Typo = { Type: 'AWS::RDS::DBClustr', Properties: {} };
-    const paths = validator.validate(broken).map((problem) => problem.path).sort();
+    const paths = validator
+      .validate(broken)
+      .map((problem) => problem.path)
+      .sort();
     expect(paths).toEqual(
       [
         'Resources.AuroraCluster.Properties.EnableHttpEndPoint',
@@ -181,7 +190,11 @@ describe('the API', () => {
     expect(integration).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0', IntegrationUri: getAtt('IdentifyLambdaFunction', 'Arn') });
     expect(integration.TimeoutInMillis).toBeLessThanOrEqual(30_000);
     const permission = props(dev(), 'IdentifyLambdaPermissionHttpApi');
-    expect(permission).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com', FunctionName: getAtt('IdentifyLambdaFunction', 'Arn') });
+    expect(permission).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+      FunctionName: getAtt('IdentifyLambdaFunction', 'Arn'),
+    });
     expect(JSON.stringify(permission.SourceArn)).toContain('"Ref":"HttpApi"');
     expect(props(dev(), 'HttpApi').ProtocolType).toBe('HTTP');
     // The only route: nothing else is exposed.
@@ -232,7 +245,8 @@ describe('who may call the API', () => {
     expect(settings(stages.qaThrottled.template)).toEqual({ DetailedMetricsEnabled: false, ThrottlingRateLimit: '5', ThrottlingBurstLimit: '7' });
     expect(settings(stages.local.template)).toMatchObject({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
     // Per-route settings would override the stage's: there are none.
-    for (const stage of ['dev', 'prod', 'devJwt', 'qaThrottled'] as const) expect(props(stages[stage].template, 'HttpApiStage').RouteSettings, stage).toBeUndefined();
+    for (const stage of ['dev', 'prod', 'devJwt', 'qaThrottled'] as const)
+      expect(props(stages[stage].template, 'HttpApiStage').RouteSettings, stage).toBeUndefined();
   });
 
   it('outputs the exact execute-api ARN of the route and the policy statement a caller’s role needs', () => {
@@ -242,7 +256,11 @@ describe('who may call the API', () => {
       const statement = (outputs.IdentifyInvokePolicyStatement!.Value as { 'Fn::Sub': string })['Fn::Sub'];
       // A JSON document once CloudFormation has substituted the references.
       const substituted = statement.replace(/\$\{([^}]+)\}/g, (_, name: string) => `<${name}>`);
-      expect(JSON.parse(substituted), stage).toEqual({ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: INVOKE_ARN.replace(/\$\{([^}]+)\}/g, (_, name: string) => `<${name}>`) });
+      expect(JSON.parse(substituted), stage).toEqual({
+        Effect: 'Allow',
+        Action: 'execute-api:Invoke',
+        Resource: INVOKE_ARN.replace(/\$\{([^}]+)\}/g, (_, name: string) => `<${name}>`),
+      });
     }
     // The ARN names the route as it is deployed: the stage's name, then the route key's method and path.
     const routeKey = props(dev(), ROUTE).RouteKey as string;
@@ -265,7 +283,10 @@ describe('who may call the API', () => {
         expect(JSON.stringify(props(stages[stage].template, role)), `${stage} ${role}`).not.toMatch(/execute-api|apigateway/);
       }
       const permissions = ofType(stages[stage].template, 'AWS::Lambda::Permission');
-      expect(permissions.map(([id]) => id), stage).toEqual(['IdentifyLambdaPermissionHttpApi']);
+      expect(
+        permissions.map(([id]) => id),
+        stage,
+      ).toEqual(['IdentifyLambdaPermissionHttpApi']);
     }
   });
 });
@@ -288,7 +309,9 @@ describe('the functions', () => {
     const identify = readZip(join(stages.dev.dir, 'identify.zip'));
     expect([...identify.keys()]).toEqual(['functions/identify.mjs']);
     const migrate = readZip(join(stages.dev.dir, 'migrate.zip'));
-    const sqlFiles = readdirSync(join(ROOT, 'db/migrations')).filter((file) => file.endsWith('.sql')).sort();
+    const sqlFiles = readdirSync(join(ROOT, 'db/migrations'))
+      .filter((file) => file.endsWith('.sql'))
+      .sort();
     expect(sqlFiles.length).toBeGreaterThan(0);
     expect([...migrate.keys()].sort()).toEqual(['functions/migrate.mjs', ...sqlFiles.map((file) => `db/migrations/${file}`)].sort());
     for (const file of sqlFiles) {
@@ -335,12 +358,22 @@ describe('the bundles, unzipped and run by Node as Lambda would', () => {
     expect(result.path).toBe(join(dir, 'db/migrations') + '/');
     const { loadMigrations } = await import('../db/migrations/index.js');
     // Besides the ledger's and the lock's own statements: every migration statement, in order, each recorded once applied.
-    expect(result.statements.filter((statement: string) => !/\bschema_migrations/.test(statement))).toEqual(loadMigrations().flatMap((migration) => migration.statements));
+    expect(result.statements.filter((statement: string) => !/\bschema_migrations/.test(statement))).toEqual(
+      loadMigrations().flatMap((migration) => migration.statements),
+    );
     expect(result.statements.filter((statement: string) => statement.startsWith('INSERT INTO schema_migrations '))).toHaveLength(loadMigrations().length);
     expect(result.sent).toEqual([
       {
         url: 'https://example.invalid/response',
-        body: expect.objectContaining({ Status: 'SUCCESS', Data: { Database: 'identify', Migrations: loadMigrations().map((m) => m.name).join(',') } }),
+        body: expect.objectContaining({
+          Status: 'SUCCESS',
+          Data: {
+            Database: 'identify',
+            Migrations: loadMigrations()
+              .map((m) => m.name)
+              .join(','),
+          },
+        }),
       },
     ]);
   });
@@ -392,7 +425,13 @@ describe('least privilege', () => {
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt('IdentifyLogGroup', 'Arn') },
       {
         Effect: 'Allow',
-        Action: ['rds-data:BatchExecuteStatement', 'rds-data:BeginTransaction', 'rds-data:CommitTransaction', 'rds-data:ExecuteStatement', 'rds-data:RollbackTransaction'],
+        Action: [
+          'rds-data:BatchExecuteStatement',
+          'rds-data:BeginTransaction',
+          'rds-data:CommitTransaction',
+          'rds-data:ExecuteStatement',
+          'rds-data:RollbackTransaction',
+        ],
         Resource: CLUSTER_ARN,
       },
       { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: SECRET_ARN },
@@ -442,12 +481,21 @@ describe('the cluster', () => {
     expect(cluster.DatabaseName).toBe('identify');
     expect(cluster.EngineMode ?? 'provisioned').toBe('provisioned');
     const writer = props(dev(), 'AuroraWriter');
-    expect(writer).toMatchObject({ Engine: 'aurora-mysql', DBInstanceClass: 'db.serverless', DBClusterIdentifier: { Ref: 'AuroraCluster' }, PubliclyAccessible: false });
+    expect(writer).toMatchObject({
+      Engine: 'aurora-mysql',
+      DBInstanceClass: 'db.serverless',
+      DBClusterIdentifier: { Ref: 'AuroraCluster' },
+      PubliclyAccessible: false,
+    });
   });
 
   it('scales from 0 ACU (auto-pause) to a configurable maximum', () => {
     expect(props(dev(), 'AuroraCluster').ServerlessV2ScalingConfiguration).toEqual({ MinCapacity: 0, MaxCapacity: 2, SecondsUntilAutoPause: 300 });
-    expect(props(stages.devMax6.template, 'AuroraCluster').ServerlessV2ScalingConfiguration).toEqual({ MinCapacity: 0, MaxCapacity: '6', SecondsUntilAutoPause: 300 });
+    expect(props(stages.devMax6.template, 'AuroraCluster').ServerlessV2ScalingConfiguration).toEqual({
+      MinCapacity: 0,
+      MaxCapacity: '6',
+      SecondsUntilAutoPause: 300,
+    });
   });
 
   it('lives in two private subnets in two zones, behind a security group open to nothing', () => {
@@ -462,7 +510,9 @@ describe('the cluster', () => {
     expect(cluster.VpcSecurityGroupIds).toEqual([{ Ref: 'DatabaseSecurityGroup' }]);
     const group = props(dev(), 'DatabaseSecurityGroup');
     expect(group.SecurityGroupIngress).toBeUndefined();
-    expect(group.SecurityGroupEgress).toEqual([{ IpProtocol: 'icmp', FromPort: 252, ToPort: 86, CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' }]);
+    expect(group.SecurityGroupEgress).toEqual([
+      { IpProtocol: 'icmp', FromPort: 252, ToPort: 86, CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' },
+    ]);
     const routed = Object.values(dev().Resources).filter((resource) =>
       /^AWS::EC2::(InternetGateway|NatGateway|EIP|Route|VPCGatewayAttachment|SecurityGroupIngress)$/.test(resource.Type),
     );
@@ -491,8 +541,14 @@ describe('wiring', () => {
     const migrateTimeout = props(dev(), 'MigrateLambdaFunction').Timeout as number;
     expect(properties.ServiceTimeout as number).toBeGreaterThan(migrateTimeout);
     const hash = createHash('sha256');
-    for (const file of readdirSync(join(ROOT, 'db/migrations')).filter((name) => /^\d+_.*\.sql$/.test(name)).sort()) {
-      hash.update(file).update('\0').update(readFileSync(join(ROOT, 'db/migrations', file))).update('\0');
+    for (const file of readdirSync(join(ROOT, 'db/migrations'))
+      .filter((name) => /^\d+_.*\.sql$/.test(name))
+      .sort()) {
+      hash
+        .update(file)
+        .update('\0')
+        .update(readFileSync(join(ROOT, 'db/migrations', file)))
+        .update('\0');
     }
     expect(properties.MigrationsHash).toBe(hash.digest('hex'));
   });
@@ -540,7 +596,11 @@ describe('stages', () => {
     expect(settings.ThrottlingBurstLimit).toBeGreaterThan(0);
     expect(settings.ThrottlingRateLimit).toBeGreaterThan(0);
     // Half an ACU kept warm; no auto-pause setting where the writer never pauses.
-    expect(props(prod(), 'AuroraCluster').ServerlessV2ScalingConfiguration).toEqual({ MinCapacity: 0.5, MaxCapacity: 8, SecondsUntilAutoPause: { Ref: 'AWS::NoValue' } });
+    expect(props(prod(), 'AuroraCluster').ServerlessV2ScalingConfiguration).toEqual({
+      MinCapacity: 0.5,
+      MaxCapacity: 8,
+      SecondsUntilAutoPause: { Ref: 'AWS::NoValue' },
+    });
   });
 
   it('is named per stage', () => {

@@ -1,7 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
 /** An API Gateway HTTP API (payload 2.0) event for POST /identify, as API Gateway sends it. */
-export function apiEvent(body: string | undefined, headers: Record<string, string> = { 'content-type': 'application/json' }, requestId = 'test'): APIGatewayProxyEventV2 {
+export function apiEvent(
+  body: string | undefined,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+  requestId = 'test',
+): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: 'POST /identify',

@@ -24,7 +24,8 @@ export interface GroupSeed {
   createdAt: string;
 }
 
-const DIGITS = '(SELECT 0 AS n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)';
+const DIGITS =
+  '(SELECT 0 AS n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)';
 const SEQUENCE = `(SELECT a.n + 10 * b.n + 100 * c.n + 1000 * d.n + 10000 * e.n + 100000 * f.n AS n
   FROM ${DIGITS} a, ${DIGITS} b, ${DIGITS} c, ${DIGITS} d, ${DIGITS} e, ${DIGITS} f)`;
 const DOMAIN = '@example.io';
@@ -38,10 +39,11 @@ export function seededEmail(seed: Pick<GroupSeed, 'tag' | 'emailLength'>, n: num
 export async function seedGroup(pool: Pool, seed: GroupSeed): Promise<SeededGroup> {
   const width = (seed.emailLength ?? 30) - seed.tag.length - DOMAIN.length - 1;
   const primaryEmail = seededEmail(seed, 0);
-  const [inserted] = await pool.query(
-    "INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence, createdAt) VALUES (?, ?, NULL, 'primary', ?)",
-    [primaryEmail, seed.phone ?? null, seed.createdAt],
-  );
+  const [inserted] = await pool.query("INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence, createdAt) VALUES (?, ?, NULL, 'primary', ?)", [
+    primaryEmail,
+    seed.phone ?? null,
+    seed.createdAt,
+  ]);
   const primaryId = (inserted as { insertId: number }).insertId;
   // createdAt is a permutation of the ids (7919 is prime), so id order is not the contract's order.
   await pool.query(

@@ -1,15 +1,15 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
-import { DataApiExecutor } from '../lib/data-api/executor.js';
+import { LOCAL_DEFAULTS, type LocalDataApi, type LocalDataApiOptions, startLocalDataApi } from 'local-data-api';
 import { runMigrations } from '../db/migrations/index.js';
-import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi, type LocalDataApiOptions } from 'local-data-api';
-import { dropDatabase, ensureDatabase } from './mysql.js';
+import { DataApiExecutor } from '../lib/data-api/executor.js';
 import { resolveDatabase } from './database/resolve-database.js';
-import { startGateway } from './gateway/server.js';
 import type { LocalPrincipal } from './gateway/auth.js';
+import { startGateway } from './gateway/server.js';
+import { dropDatabase, ensureDatabase } from './mysql.js';
 import { startServerlessOffline } from './offline.js';
-import { BadSetting, assertPortFree, portFrom, portInUse } from './ports.js';
+import { assertPortFree, BadSetting, portFrom, portInUse } from './ports.js';
 
 export { BadSetting, PortInUse } from './ports.js';
 
@@ -98,13 +98,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     defaultDatabase: dbName,
     log: (line) => log(`[data-api] ${line}`),
     ...options.dataApi,
-  }).catch((error: unknown) => {
-    if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
-    throw portInUse(dataApiPort, 'DATA_API_PORT');
-  }).catch(async (error: unknown) => {
-    await database.stop();
-    throw error;
-  });
+  })
+    .catch((error: unknown) => {
+      if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
+      throw portInUse(dataApiPort, 'DATA_API_PORT');
+    })
+    .catch(async (error: unknown) => {
+      await database.stop();
+      throw error;
+    });
   const handlerEnv: Record<string, string> = {
     AWS_ENDPOINT_URL_RDS_DATA: dataApi.url,
     AWS_REGION: LOCAL_DEFAULTS.region,
@@ -115,8 +117,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     DB_SECRET_ARN: dataApi.secretArn,
     DB_NAME: dbName,
   };
-  const createClient = () =>
-    new RDSDataClient({ endpoint: dataApi.url, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials });
+  const createClient = () => new RDSDataClient({ endpoint: dataApi.url, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials });
 
   const stopAll: (() => Promise<void>)[] = [
     () => database.stop(),
@@ -137,7 +138,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       front = await startFront({ ...options, auth, env: handlerEnv, log, handlerStdout }, stopAll);
     }
     const { url, invokeUrl } = front;
-    return { url, auth, principal: LOCAL_PRINCIPAL, invokeUrl, functionName: FUNCTION_NAME, dataApi, dbName, mysqlUrl, database: database.description, handlerEnv, createClient, stop };
+    return {
+      url,
+      auth,
+      principal: LOCAL_PRINCIPAL,
+      invokeUrl,
+      functionName: FUNCTION_NAME,
+      dataApi,
+      dbName,
+      mysqlUrl,
+      database: database.description,
+      handlerEnv,
+      createClient,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -156,7 +170,13 @@ async function startFront(
 ): Promise<{ url: string; invokeUrl: string }> {
   const port = options.port ?? 3000;
   await assertPortFree(port, 'PORT');
-  const offline = await startServerlessOffline({ projectRoot: PROJECT_ROOT, lambdaPort: options.lambdaPort ?? 3002, env: options.env, log: options.log, stdout: options.handlerStdout });
+  const offline = await startServerlessOffline({
+    projectRoot: PROJECT_ROOT,
+    lambdaPort: options.lambdaPort ?? 3002,
+    env: options.env,
+    log: options.log,
+    stdout: options.handlerStdout,
+  });
   stopAll.push(offline.stop);
   const invokeUrl = `http://127.0.0.1:${offline.lambdaPort}/2015-03-31/functions/${FUNCTION_NAME}/invocations`;
   const principal = options.auth ? LOCAL_PRINCIPAL : null;

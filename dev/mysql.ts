@@ -1,5 +1,5 @@
-import mysql from 'mysql2/promise';
 import { checkMysql, DatabaseUnreachable, describeMysqlUrl, mysqlProblem, parseMysqlUrl } from 'local-data-api/mysql';
+import mysql from 'mysql2/promise';
 
 /** Local-only helpers for the MySQL/MariaDB server behind the local Data API (never used by the handler). */
 

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { exampleCurl, offlineOutputFilter } from './output.js';
 
-const principal = { credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, accountId: '000000000000', userName: 'local', userId: 'AIDALOCALUSER00000000' };
+const principal = {
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  accountId: '000000000000',
+  userName: 'local',
+  userId: 'AIDALOCALUSER00000000',
+};
 
 describe('what npm start shows of serverless-offline', () => {
   const quiet = offlineOutputFilter(false);
-  it('hides the banner, the framework\'s notices and the handler\'s routine log lines', () => {
+  it("hides the banner, the framework's notices and the handler's routine log lines", () => {
     for (const line of [
       'Starting Offline at stage local (us-east-1)',
       'Offline [http for lambda] listening on http://127.0.0.1:3002',
@@ -19,7 +24,7 @@ describe('what npm start shows of serverless-offline', () => {
     }
   });
 
-  it('shows errors, the handler\'s error log lines among them', () => {
+  it("shows errors, the handler's error log lines among them", () => {
     for (const line of ['✖ Unhandled exception in handler', 'Error: Cannot find module', '{"level":"ERROR","message":"unexpected failure"}']) {
       expect(quiet(line), line).toBe(true);
     }

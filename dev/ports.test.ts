@@ -12,7 +12,9 @@ describe('ports from the environment', () => {
   it('refuses anything else with one line naming the variable and the value', () => {
     for (const raw of ['abc', '-1', '65536', '80.5', '1e3', ' ', '0x50']) {
       expect(() => portFrom({ LAMBDA_PORT: raw }, 'LAMBDA_PORT', 3002), raw).toThrow(BadSetting);
-      expect(() => portFrom({ LAMBDA_PORT: raw }, 'LAMBDA_PORT', 3002), raw).toThrow(`LAMBDA_PORT must be a port number from 0 to 65535 (0 picks a free one), not "${raw}"`);
+      expect(() => portFrom({ LAMBDA_PORT: raw }, 'LAMBDA_PORT', 3002), raw).toThrow(
+        `LAMBDA_PORT must be a port number from 0 to 65535 (0 picks a free one), not "${raw}"`,
+      );
     }
   });
 });

@@ -1,5 +1,5 @@
 import { SignatureV4 } from '@smithy/signature-v4';
-import { NodeSha256, type LocalCredentials } from 'local-data-api/sigv4';
+import { type LocalCredentials, NodeSha256 } from 'local-data-api/sigv4';
 
 /**
  * Signs an HTTP request to the local gateway with SigV4 for execute-api, as an AWS SDK or

@@ -1,14 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canConnect } from './ports.js';
-import { localBuildFolder } from './offline.js';
-import { PROJECT_ROOT } from './local-stack.js';
 import { postIdentify, rowsTagged, stack, uniqueTag } from '../test/support.js';
+import { PROJECT_ROOT } from './local-stack.js';
+import { localBuildFolder } from './offline.js';
+import { canConnect } from './ports.js';
 
 // `npm start` as a developer runs it, each on free ports against the test database: what it prints,
 // AUTH=none, the cold start it reports, SIGTERM, and a bad PORT.
@@ -59,18 +58,27 @@ describe('npm start', () => {
   }, 30_000);
 
   it('prints only what works: the URLs, the auth line and a signed curl, no serverless-offline banner', () => {
-    const lines = open.output().split('\n').filter((line) => line.trim() !== '');
+    const lines = open
+      .output()
+      .split('\n')
+      .filter((line) => line.trim() !== '');
     expect(lines[0]).toMatch(/^identify is up in [\d.]+ s$/);
     expect(lines).toHaveLength(7);
     expect(lines[1]).toMatch(/^ {2}POST http:\/\/127\.0\.0\.1:\d+\/identify /);
     expect(lines[4]).toMatch(/auth: SigV4 for execute-api .* local \/ local \(AUTH=none turns it off\)/);
-    expect(lines[5]).toBe(`  curl --aws-sigv4 "aws:amz:us-east-1:execute-api" --user local:local -H 'content-type: application/json' -d '{"email":"doc@hillvalley.edu"}' ${open.url}/identify`);
+    expect(lines[5]).toBe(
+      `  curl --aws-sigv4 "aws:amz:us-east-1:execute-api" --user local:local -H 'content-type: application/json' -d '{"email":"doc@hillvalley.edu"}' ${open.url}/identify`,
+    );
     expect(open.output()).not.toMatch(/Warning|ANY|Offline \[http/);
     expect(open.ports).toHaveLength(3);
   });
 
   it('checks signatures by default: unsigned is 403', async () => {
-    const answer = await postIdentify({ email: `default.${uniqueTag()}@example.com` }, { 'content-type': 'application/json' }, { url: open.url, credentials: false });
+    const answer = await postIdentify(
+      { email: `default.${uniqueTag()}@example.com` },
+      { 'content-type': 'application/json' },
+      { url: open.url, credentials: false },
+    );
     expect(answer.status).toBe(403);
   });
 
@@ -87,7 +95,11 @@ describe('npm start', () => {
     const before = authOff.output();
     expect(before).toMatch(/"cold_start":true/);
     expect(before.match(/"ColdStart":1/g)).toHaveLength(1);
-    const answer = await postIdentify({ email: `warm.${uniqueTag()}@example.com` }, { 'content-type': 'application/json' }, { url: authOff.url, credentials: false });
+    const answer = await postIdentify(
+      { email: `warm.${uniqueTag()}@example.com` },
+      { 'content-type': 'application/json' },
+      { url: authOff.url, credentials: false },
+    );
     expect(answer.status).toBe(200);
     await expect.poll(() => authOff.output().slice(before.length), { timeout: 5_000 }).toMatch(/"cold_start":false/);
     expect(authOff.output().match(/"cold_start":true/g)).toHaveLength(1);
@@ -123,7 +135,10 @@ describe('npm start', () => {
 describe('a bad setting', () => {
   it('PORT=abc is one line naming the variable, and a non-zero exit', async () => {
     const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'dev/start.ts'], { cwd: PROJECT_ROOT, env: { ...process.env, PORT: 'abc' } });
-    const failure = (await run.then(() => undefined, (error: unknown) => error)) as { code: number; stdout: string; stderr: string } | undefined;
+    const failure = (await run.then(
+      () => undefined,
+      (error: unknown) => error,
+    )) as { code: number; stdout: string; stderr: string } | undefined;
     expect(failure).toBeDefined();
     expect(failure!.code).not.toBe(0);
     expect(failure!.stderr.trim().split('\n')).toEqual(['PORT must be a port number from 0 to 65535 (0 picks a free one), not "abc"']);

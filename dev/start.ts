@@ -1,5 +1,5 @@
+import { BadSetting, type LocalStack, localStackOptionsFromEnv, PortInUse, startLocalStack } from './local-stack.js';
 import { DatabaseUnreachable } from './mysql.js';
-import { BadSetting, PortInUse, localStackOptionsFromEnv, startLocalStack, type LocalStack } from './local-stack.js';
 import { offlineOutputFilter, startupLines } from './output.js';
 
 /** `npm start`: the whole local stack in the foreground until Ctrl-C or SIGTERM. */

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
 import { LOCAL_DEFAULTS } from 'local-data-api';
-import { exampleCurl } from '../dev/output.js';
+import { describe, expect, it } from 'vitest';
 import { LOCAL_PRINCIPAL } from '../dev/local-stack.js';
+import { exampleCurl } from '../dev/output.js';
 import { callGateway, postIdentify, rowsTagged, stack, uniqueTag } from '../test/support.js';
 
 // The local stand-in for API Gateway, as a caller meets it: IAM (SigV4) authorization on by default,
@@ -31,7 +31,9 @@ describe('authorization at the local gateway (SigV4 for execute-api, local/local
 
   it('refuses an unknown access key with 403', async () => {
     const tag = uniqueTag();
-    const answer = await postIdentify({ email: `stranger.${tag}@example.com` }, json, { credentials: { accessKeyId: 'AKIASTRANGER', secretAccessKey: 'local' } });
+    const answer = await postIdentify({ email: `stranger.${tag}@example.com` }, json, {
+      credentials: { accessKeyId: 'AKIASTRANGER', secretAccessKey: 'local' },
+    });
     expect(answer.status).toBe(403);
     expect(answer.json).toEqual({ message: 'The security token included in the request is invalid.' });
     expect(await rowsTagged(tag)).toEqual([]);
@@ -42,7 +44,11 @@ describe('authorization at the local gateway (SigV4 for execute-api, local/local
     const email = `tampered.${tag}@example.com`;
     const { gatewaySigner } = await import('../dev/sign.js');
     const url = `${stack().url}/identify`;
-    const { host: _host, ...headers } = await gatewaySigner(LOCAL_DEFAULTS.credentials)(url, { method: 'POST', headers: json, body: JSON.stringify({ email: 'x@example.com' }) });
+    const { host: _host, ...headers } = await gatewaySigner(LOCAL_DEFAULTS.credentials)(url, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email: 'x@example.com' }),
+    });
     const response = await fetch(url, { method: 'POST', headers, body: Buffer.from(JSON.stringify({ email })) });
     expect(response.status).toBe(403);
     // The signer also signs the body's hash (x-amz-content-sha256): AWS names that mismatch first.
@@ -60,7 +66,7 @@ describe('authorization at the local gateway (SigV4 for execute-api, local/local
     expect(answer.json.contact).toEqual({ primaryContactId: rows[0]!.id, emails: [email], phoneNumbers: [], secondaryContactIds: [] });
   });
 
-  it('answers the signed curl that `npm start` prints, run with the machine\'s curl', async () => {
+  it("answers the signed curl that `npm start` prints, run with the machine's curl", async () => {
     const tag = uniqueTag();
     const email = `curl.${tag}@example.com`;
     const command = exampleCurl({ url: stack().url, auth: true, principal: LOCAL_PRINCIPAL }, JSON.stringify({ email }));

@@ -74,7 +74,10 @@ describe('POST /identify, the examples of the task', () => {
   it('normalises before matching and storing: trimmed, lower-cased, separators removed', async () => {
     const tag = uniqueTag();
     const digits = uniqueDigits().slice(-7);
-    const first = await postIdentify({ email: `  Doc.${tag}@HillValley.EDU `, phoneNumber: ` +1 (${digits.slice(0, 3)}) ${digits.slice(3, 5)}-${digits.slice(5)}.` });
+    const first = await postIdentify({
+      email: `  Doc.${tag}@HillValley.EDU `,
+      phoneNumber: ` +1 (${digits.slice(0, 3)}) ${digits.slice(3, 5)}-${digits.slice(5)}.`,
+    });
     expect(first.status).toBe(200);
     expect(first.json.contact.emails).toEqual([`doc.${tag}@hillvalley.edu`]);
     expect(first.json.contact.phoneNumbers).toEqual([`+1${digits}`]);
@@ -134,8 +137,20 @@ describe('POST /identify, bad input: a 4xx with a JSON message, nothing written'
     { name: 'unicode digits as a phone', body: (t) => JSON.stringify({ email: `a.${t}@b.c`, phoneNumber: '١٢٣٤' }), status: 400, message: /phoneNumber/ },
     { name: 'a huge string', body: (t) => JSON.stringify({ email: `a.${t}@b.c`, phoneNumber: '9'.repeat(9_000) }), status: 400, message: /phoneNumber/ },
     { name: 'no content type', body: (t) => JSON.stringify({ email: `a.${t}@b.c` }), headers: {}, status: 415, message: /application\/json/ },
-    { name: 'text/plain content type', body: (t) => JSON.stringify({ email: `a.${t}@b.c` }), headers: { 'content-type': 'text/plain' }, status: 415, message: /application\/json/ },
-    { name: 'form content type', body: (t) => `email=a.${t}@b.c`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, message: /application\/json/ },
+    {
+      name: 'text/plain content type',
+      body: (t) => JSON.stringify({ email: `a.${t}@b.c` }),
+      headers: { 'content-type': 'text/plain' },
+      status: 415,
+      message: /application\/json/,
+    },
+    {
+      name: 'form content type',
+      body: (t) => `email=a.${t}@b.c`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      status: 415,
+      message: /application\/json/,
+    },
   ];
 
   for (const testCase of cases) {

@@ -3,7 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { apiEvent, lambdaContext } from '../dev/lambda.js';
-import { NOTHING_BLOCKED, type Blocklist } from '../lib/blocklist.js';
+import { type Blocklist, NOTHING_BLOCKED } from '../lib/blocklist.js';
 import type { Dependencies } from '../lib/container.js';
 import { HttpError, Unavailable } from '../lib/errors.js';
 import type { IdentifyCall, IdentifyResult } from '../lib/identify.js';
@@ -67,7 +67,10 @@ function setUp(options: { blocklist?: Blocklist; largeGroupWarningSize?: number 
     return {
       status: result!.statusCode,
       headers: result!.headers ?? {},
-      json: JSON.parse(String(result!.body)) as { message?: string; contact?: { primaryContactId: number; emails: string[]; phoneNumbers: string[]; secondaryContactIds: number[] } },
+      json: JSON.parse(String(result!.body)) as {
+        message?: string;
+        contact?: { primaryContactId: number; emails: string[]; phoneNumbers: string[]; secondaryContactIds: number[] };
+      },
       metrics: docs.find((doc) => 'Requests' in doc)!,
       logs,
       lines,
@@ -131,7 +134,12 @@ describe('POST /identify, refusals: status, message, metric, nothing written', (
     { name: 'a body over 10 KB', event: () => apiEvent(JSON.stringify({ email: 'a@b.co', pad: 'x'.repeat(11_000) })), status: 413, message: /10240 bytes/ },
     { name: 'no content type', event: () => apiEvent('{"email":"a@b.co"}', {}), status: 415, message: /missing/ },
     { name: 'text/plain', event: () => apiEvent('{"email":"a@b.co"}', { 'content-type': 'text/plain' }), status: 415, message: /application\/json/ },
-    { name: 'a Latin-1 charset', event: () => apiEvent('{"email":"a@b.co"}', { 'content-type': 'application/json; charset=ISO-8859-1' }), status: 415, message: /charset must be utf-8/ },
+    {
+      name: 'a Latin-1 charset',
+      event: () => apiEvent('{"email":"a@b.co"}', { 'content-type': 'application/json; charset=ISO-8859-1' }),
+      status: 415,
+      message: /charset must be utf-8/,
+    },
     { name: 'another path', event: () => ({ ...apiEvent('{}'), rawPath: '/nope' }), status: 404, message: /POST \/identify/ },
   ];
 
@@ -178,7 +186,9 @@ describe('POST /identify, refusals: status, message, metric, nothing written', (
     const answer = await post({ email: 'doc@hillvalley.edu' });
     expect(answer.status).toBe(413);
     expect(answer.metrics).toMatchObject({ outcome: 'rejected', GroupSize: 250_000 });
-    expect(answer.logs.filter((line) => line.message === 'large group')).toEqual([expect.objectContaining({ level: 'WARN', groupSize: 250_000, warningSize: 1000 })]);
+    expect(answer.logs.filter((line) => line.message === 'large group')).toEqual([
+      expect.objectContaining({ level: 'WARN', groupSize: 250_000, warningSize: 1000 }),
+    ]);
   });
 });
 

@@ -12,8 +12,8 @@ import { bodySizeLimit } from '../lib/middleware/body-size-limit.js';
 import { callerIdentity } from '../lib/middleware/caller-identity.js';
 import { jsonContentType } from '../lib/middleware/json-content-type.js';
 import { jsonErrors } from '../lib/middleware/json-errors.js';
-import { requestMetrics } from '../lib/middleware/request-metrics.js';
 import { rejectDuplicateKeys } from '../lib/middleware/reject-duplicate-keys.js';
+import { requestMetrics } from '../lib/middleware/request-metrics.js';
 import { routeGuard } from '../lib/middleware/route-guard.js';
 import { utf8Body } from '../lib/middleware/utf8-body.js';
 
@@ -23,22 +23,24 @@ const ANSWER_BEFORE_TIMEOUT_MS = 300;
 
 /** POST /identify: middy wiring around one call into lib/. onError runs in reverse order of use. */
 export function buildHandler(deps: Dependencies) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>({ timeoutEarlyInMillis: ANSWER_BEFORE_TIMEOUT_MS })
-    // resetKeys: the caller's identity (callerIdentity) is this invocation's only, never the next one's.
-    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
-    .use(callerIdentity(deps.logger))
-    .use(logMetrics(deps.metrics, { captureColdStartMetric: true }))
-    .use(requestMetrics(deps.metrics))
-    .use(httpErrorHandler({ logger: false }))
-    .use(jsonErrors(deps.logger))
-    .use(routeGuard('POST', '/identify'))
-    .use(httpHeaderNormalizer())
-    .use(jsonContentType())
-    .use(bodySizeLimit(MAX_BODY_BYTES))
-    .use(utf8Body())
-    .use(rejectDuplicateKeys())
-    .use(httpJsonBodyParser())
-    .handler((event, context, { signal }) => identifyHttp(deps, event.body, context, signal));
+  return (
+    middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>({ timeoutEarlyInMillis: ANSWER_BEFORE_TIMEOUT_MS })
+      // resetKeys: the caller's identity (callerIdentity) is this invocation's only, never the next one's.
+      .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+      .use(callerIdentity(deps.logger))
+      .use(logMetrics(deps.metrics, { captureColdStartMetric: true }))
+      .use(requestMetrics(deps.metrics))
+      .use(httpErrorHandler({ logger: false }))
+      .use(jsonErrors(deps.logger))
+      .use(routeGuard('POST', '/identify'))
+      .use(httpHeaderNormalizer())
+      .use(jsonContentType())
+      .use(bodySizeLimit(MAX_BODY_BYTES))
+      .use(utf8Body())
+      .use(rejectDuplicateKeys())
+      .use(httpJsonBodyParser())
+      .handler((event, context, { signal }) => identifyHttp(deps, event.body, context, signal))
+  );
 }
 
 // Once per container: configuration, the Data API client and the service.

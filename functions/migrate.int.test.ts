@@ -3,14 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
+import { LOCAL_DEFAULTS, type LocalDataApi, startLocalDataApi } from 'local-data-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from 'local-data-api';
-import { loadMigrations, migrationOf, type Migration } from '../db/migrations/index.js';
 import { LEDGER_TABLE } from '../db/ledger.js';
 import { LOCK_TABLE } from '../db/migration-lock.js';
+import { loadMigrations, type Migration, migrationOf } from '../db/migrations/index.js';
+import { lambdaContext } from '../dev/lambda.js';
 import { dropDatabase, ensureDatabase } from '../dev/mysql.js';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
-import { lambdaContext } from '../dev/lambda.js';
 import { sql, stack } from '../test/support.js';
 import type * as Migrate from './migrate.js';
 
@@ -88,7 +88,8 @@ beforeAll(async () => {
   // The deployed function's environment, as Lambda gives it: region, credentials, and here the
   // local Data API endpoint. Set before the module loads, as on a cold start.
   const env = stack().handlerEnv;
-  for (const name of ['AWS_ENDPOINT_URL_RDS_DATA', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) vi.stubEnv(name, env[name]!);
+  for (const name of ['AWS_ENDPOINT_URL_RDS_DATA', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'])
+    vi.stubEnv(name, env[name]!);
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   migrate = await import('./migrate.js');
 });
@@ -119,7 +120,12 @@ describe('the migrate handler (the deployed entry point)', () => {
       StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/identify-dev/5b9b4f10-0000-0000-0000-000000000000',
       RequestId: 'request-1',
       LogicalResourceId: 'SchemaMigrations',
-      Data: { Database: database, Migrations: loadMigrations().map((m) => m.name).join(',') },
+      Data: {
+        Database: database,
+        Migrations: loadMigrations()
+          .map((m) => m.name)
+          .join(','),
+      },
     });
     const after = await schema();
     expect(after.tables).toEqual(['Contact', ...LEDGER_TABLES]);
@@ -286,5 +292,4 @@ describe('two instances at once, and a database made before the ledger', () => {
     expect(await schema()).toEqual({ ...before, tables: ['Contact', ...LEDGER_TABLES] });
     expect(await ledgerNames()).toEqual(loadMigrations().map((m) => m.name));
   });
-
 });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse, Context } from 'aws-lambda';
-import { loadMigrations, runMigrations, type Migration, type MigrationReport } from '../db/migrations/index.js';
+import { loadMigrations, type Migration, type MigrationReport, runMigrations } from '../db/migrations/index.js';
 import { DataApiExecutor, type DataApiTarget } from '../lib/data-api/executor.js';
 import { classifyTransient } from '../lib/retry.js';
 import type { SqlExecutor } from '../lib/sql-executor.js';
@@ -28,12 +28,7 @@ export const MIGRATIONS_PATH = fileURLToPath(new URL('../db/migrations/', import
 export const RESPONSE_MARGIN_MS = 10_000;
 
 /** Errors that mean "the database is not ready yet": waited out, not reported. */
-const NOT_READY = new Set([
-  'DatabaseResumingException',
-  'DatabaseUnavailableException',
-  'DatabaseNotFoundException',
-  'HttpEndpointNotEnabledException',
-]);
+const NOT_READY = new Set(['DatabaseResumingException', 'DatabaseUnavailableException', 'DatabaseNotFoundException', 'HttpEndpointNotEnabledException']);
 
 export function worthWaiting(error: unknown): boolean {
   if (classifyTransient(error) !== undefined) return true;
@@ -93,8 +88,7 @@ export function buildHandler(deps: MigrateDependencies) {
   return async (event: CloudFormationCustomResourceEvent, context: MigrateContext): Promise<CloudFormationCustomResourceResponse> => {
     const deadline = Date.now() + context.getRemainingTimeInMillis() - RESPONSE_MARGIN_MS;
     const timeLeftMs = () => deadline - Date.now();
-    const physicalResourceId =
-      event.RequestType === 'Create' ? `${stackName(event.StackId)}-${event.LogicalResourceId}` : event.PhysicalResourceId;
+    const physicalResourceId = event.RequestType === 'Create' ? `${stackName(event.StackId)}-${event.LogicalResourceId}` : event.PhysicalResourceId;
     logger.info('custom resource request', { requestType: event.RequestType, logicalResourceId: event.LogicalResourceId, requestId: event.RequestId });
 
     let response: CloudFormationCustomResourceResponse;
@@ -105,8 +99,7 @@ export function buildHandler(deps: MigrateDependencies) {
         const work = migrateWhenReady(deps.connect(target), migrations(), {
           timeLeftMs,
           sleep: deps.sleep,
-          onWait: (error, attempt, delayMs) =>
-            logger.warn('database not ready; waiting', { error: (error as Error).name, attempt, delayMs }),
+          onWait: (error, attempt, delayMs) => logger.warn('database not ready; waiting', { error: (error as Error).name, attempt, delayMs }),
           onLockWait: (attempt, delayMs) => logger.info('another migration run holds the lock; waiting', { attempt, delayMs }),
         });
         const report = await withDeadline(work, timeLeftMs(), 'the migrations did not finish before the function timeout');
@@ -183,18 +176,14 @@ function put(responseUrl: string, payload: string): Promise<void> {
   const url = new URL(responseUrl);
   const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
   return new Promise((resolve, reject) => {
-    const req = send(
-      url,
-      { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(payload) }, timeout: 8_000 },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve();
-          else reject(new Error(`CloudFormation's response URL answered ${status}`));
-        });
-      },
-    );
+    const req = send(url, { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(payload) }, timeout: 8_000 }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) resolve();
+        else reject(new Error(`CloudFormation's response URL answered ${status}`));
+      });
+    });
     req.on('timeout', () => req.destroy(new Error("CloudFormation's response URL did not answer in time")));
     req.on('error', reject);
     req.end(payload);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
+import type { LocalDataApi } from 'local-data-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { LocalDataApi } from 'local-data-api';
+import { type Handler, invoke } from '../dev/lambda.js';
 import { OPENAPI_PATH } from '../dev/openapi/build.js';
-import { invoke, type Handler } from '../dev/lambda.js';
 import { startOwnDataApi } from '../test/own-data-api.js';
 import { postIdentify, uniqueDigits, uniqueTag } from '../test/support.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ReferenceModel } from '../test/reference-model.js';
 import { prng } from '../dev/prng.js';
+import { ReferenceModel } from '../test/reference-model.js';
 import { postIdentify, uniqueDigits, uniqueTag } from '../test/support.js';
 
 // Long random serial sequences over HTTP, compared step by step with the reference model.

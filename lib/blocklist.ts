@@ -69,7 +69,10 @@ export function splitEntries(raw: string): string[] {
     }
     const entry = rest.slice(0, end).trim();
     if (entry !== '') entries.push(entry);
-    rest = rest.slice(end).replace(/^\s*,?/, '').trim();
+    rest = rest
+      .slice(end)
+      .replace(/^\s*,?/, '')
+      .trim();
   }
   return entries;
 }

@@ -1,4 +1,4 @@
-import { BlocklistError, parseBlockedValues, type Blocklist } from './blocklist.js';
+import { type Blocklist, BlocklistError, parseBlockedValues } from './blocklist.js';
 import { normalizeEmail, normalizePhone } from './request.js';
 
 /**

@@ -1,6 +1,6 @@
-import { Conflict } from './retry.js';
 import type { ContactRow, Plan } from './reconcile.js';
 import type { IdentifyRequest } from './request.js';
+import { Conflict } from './retry.js';
 import type { SqlExecutor, SqlParams, SqlResult, SqlValue } from './sql-executor.js';
 
 /**

@@ -9,12 +9,7 @@ const GATEWAY_LIMIT_MS = 29_000;
 const MARGIN_MS = 500;
 
 /** POST /identify after middy parsed the body: validate, reconcile, answer. Errors are thrown as values. */
-export function identifyHttp(
-  deps: Dependencies,
-  body: unknown,
-  context: Partial<Context>,
-  signal?: AbortSignal,
-): Promise<APIGatewayProxyResultV2> {
+export function identifyHttp(deps: Dependencies, body: unknown, context: Partial<Context>, signal?: AbortSignal): Promise<APIGatewayProxyResultV2> {
   return runInRequestScope(context, signal, () => identifyInScope(deps, body, context));
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { repository, rowsTagged, sql, uniqueDigits, uniqueTag } from '../test/support.js';
 import { RETRY } from './container.js';
 import { IdentifyService } from './identify.js';
 import type { IdentifyRequest } from './request.js';
-import { repository, rowsTagged, sql, uniqueDigits, uniqueTag } from '../test/support.js';
 
 // The use case and the repository through the real SDK client, the local Data API server and MariaDB.
 const service = new IdentifyService({ repository: repository(), retry: RETRY });

@@ -1,9 +1,9 @@
 import type { ContactRepository } from './contact-repository.js';
-import { applyPlan, planKind, reconcile, view, type ContactRow, type IdentifyResponse, type Plan, type PlanKind } from './reconcile.js';
-import type { IdentifyRequest } from './request.js';
 import { GroupTooLarge } from './errors.js';
+import { applyPlan, type ContactRow, type IdentifyResponse, type Plan, type PlanKind, planKind, reconcile, view } from './reconcile.js';
+import type { IdentifyRequest } from './request.js';
 import { escapedBodyBytes, MAX_ESCAPED_BODY_BYTES } from './response-size.js';
-import { retrying, type RetryOptions, type TransientKind } from './retry.js';
+import { type RetryOptions, retrying, type TransientKind } from './retry.js';
 
 /**
  * The use case: read -> plan -> write -> view, retried as one unit.

@@ -1,13 +1,13 @@
+import { LOCAL_DEFAULTS } from 'local-data-api';
 import { describe, expect, it } from 'vitest';
+import { seededEmail, seedGroup } from '../dev/large-groups.js';
+import { answerFromTable } from '../test/large-groups.js';
+import { dataApiClient, postIdentify, sql, stack, uniqueDigits, uniqueTag } from '../test/support.js';
 import { ContactRepository, FIRST_READ_ROWS } from './contact-repository.js';
 import { RETRY } from './container.js';
 import { DataApiExecutor, type DataApiOperation } from './data-api/executor.js';
 import { GroupTooLarge } from './errors.js';
 import { IdentifyService } from './identify.js';
-import { LOCAL_DEFAULTS } from 'local-data-api';
-import { dataApiClient, postIdentify, sql, stack, uniqueDigits, uniqueTag } from '../test/support.js';
-import { seedGroup, seededEmail } from '../dev/large-groups.js';
-import { answerFromTable } from '../test/large-groups.js';
 
 // Groups of any size, through the real SDK, the local Data API server (which refuses responses
 // over 1 MiB, as AWS does) and MariaDB. Groups are seeded straight into the table.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPlan, planKind, reconcile, view, type ContactRow } from './reconcile.js';
+import { applyPlan, type ContactRow, planKind, reconcile, view } from './reconcile.js';
 import type { IdentifyRequest } from './request.js';
 
 function primary(id: number, email: string | null, phoneNumber: string | null): ContactRow {
@@ -73,10 +73,10 @@ describe('reconcile: no rows', () => {
 describe('reconcile: one group, nothing new -> read', () => {
   const group = [lorraine, mcfly];
   it.each([
-    ['the primary\'s own pair', req(LORRAINE, '123456')],
-    ['the secondary\'s own pair', req(MCFLY, '123456')],
-    ['only the primary\'s email', req(LORRAINE, null)],
-    ['only the secondary\'s email', req(MCFLY, null)],
+    ["the primary's own pair", req(LORRAINE, '123456')],
+    ["the secondary's own pair", req(MCFLY, '123456')],
+    ["only the primary's email", req(LORRAINE, null)],
+    ["only the secondary's email", req(MCFLY, null)],
     ['only the shared phone', req(null, '123456')],
   ])('reads for %s', (_name, request) => {
     const plan = reconcile(group, request);
@@ -97,14 +97,14 @@ describe('reconcile: one group, nothing new -> read', () => {
     expect(planKind(plan)).toBe('read');
   });
 
-  it('reads when the email is one row\'s and the phone another row\'s', () => {
+  it("reads when the email is one row's and the phone another row's", () => {
     const group2 = [primary(1, LORRAINE, '111'), secondary(2, MCFLY, '222', 1)];
     const plan = reconcile(group2, req(LORRAINE, '222'));
     expect(planKind(plan)).toBe('read');
     expect(plan.insert).toBe(false);
   });
 
-  it('answers the contract\'s example response', () => {
+  it("answers the contract's example response", () => {
     const plan = reconcile(group, req(null, '123456'));
     expect(view(applyPlan(group, plan, req(null, '123456')), plan.primaryId!)).toEqual({
       contact: {
@@ -359,13 +359,9 @@ describe('planKind', () => {
 });
 
 describe('view', () => {
-  it('puts the primary\'s email and phone first, then the others in row order', () => {
+  it("puts the primary's email and phone first, then the others in row order", () => {
     // The primary is not the first row here, to show that it is lifted to the front.
-    const rows = [
-      secondary(2, 'b@x.io', '222', 3),
-      primary(3, 'a@x.io', '111'),
-      secondary(4, 'c@x.io', '333', 3),
-    ];
+    const rows = [secondary(2, 'b@x.io', '222', 3), primary(3, 'a@x.io', '111'), secondary(4, 'c@x.io', '333', 3)];
     expect(view(rows, 3)).toEqual({
       contact: {
         primaryContactId: 3,
@@ -393,7 +389,7 @@ describe('view', () => {
     });
   });
 
-  it('keeps the primary\'s value first even when a secondary has it too', () => {
+  it("keeps the primary's value first even when a secondary has it too", () => {
     const rows = [secondary(9, 'p@x.io', '1', 10), primary(10, 'q@x.io', '2'), secondary(11, 'q@x.io', '1', 10)];
     const contact = view(rows, 10).contact;
     expect(contact.emails).toEqual(['q@x.io', 'p@x.io']);

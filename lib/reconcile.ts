@@ -42,9 +42,7 @@ export function reconcile(rows: readonly ContactRow[], request: IdentifyRequest)
   const winner = rows[0]!;
   const relink = rows
     .filter((row) =>
-      row.id === winner.id
-        ? row.linkPrecedence !== 'primary' || row.linkedId !== null
-        : row.linkPrecedence !== 'secondary' || row.linkedId !== winner.id,
+      row.id === winner.id ? row.linkPrecedence !== 'primary' || row.linkedId !== null : row.linkPrecedence !== 'secondary' || row.linkedId !== winner.id,
     )
     .map((row) => row.id);
 
@@ -60,20 +58,13 @@ export function planKind(plan: Plan): PlanKind {
 }
 
 /** The rows of the group after the plan is carried out, oldest first. `insertedId` is the new row's id. */
-export function applyPlan(
-  rows: readonly ContactRow[],
-  plan: Plan,
-  request: IdentifyRequest,
-  insertedId?: number,
-): ContactRow[] {
+export function applyPlan(rows: readonly ContactRow[], plan: Plan, request: IdentifyRequest, insertedId?: number): ContactRow[] {
   const primaryId = plan.primaryId ?? insertedId;
   if (primaryId === undefined) throw new Error('a plan that inserts needs the inserted id');
   const relink = new Set(plan.relink); // groups of any size: no linear search per row
   const relinked = rows.map((row): ContactRow => {
     if (!relink.has(row.id)) return row;
-    return row.id === primaryId
-      ? { ...row, linkPrecedence: 'primary', linkedId: null }
-      : { ...row, linkPrecedence: 'secondary', linkedId: primaryId };
+    return row.id === primaryId ? { ...row, linkPrecedence: 'primary', linkedId: null } : { ...row, linkPrecedence: 'secondary', linkedId: primaryId };
   });
   if (!plan.insert) return relinked;
   if (insertedId === undefined) throw new Error('a plan that inserts needs the inserted id');

@@ -301,7 +301,10 @@ describe('parseIdentifyRequest with a blocklist', () => {
 
   it('treats a blocked value as absent when the other one is usable', () => {
     expect(parseIdentifyRequest({ email: 'Test@Test.com', phoneNumber: '123' }, blocklist)).toEqual({ email: null, phoneNumber: '123' });
-    expect(parseIdentifyRequest({ email: 'doc@hillvalley.edu', phoneNumber: '000-000' }, blocklist)).toEqual({ email: 'doc@hillvalley.edu', phoneNumber: null });
+    expect(parseIdentifyRequest({ email: 'doc@hillvalley.edu', phoneNumber: '000-000' }, blocklist)).toEqual({
+      email: 'doc@hillvalley.edu',
+      phoneNumber: null,
+    });
   });
 
   it.each([

@@ -1,6 +1,6 @@
-import { NOTHING_BLOCKED, type Blocklist } from './blocklist.js';
+import { type Blocklist, NOTHING_BLOCKED } from './blocklist.js';
 import { BadInput } from './errors.js';
-import { validate, type ValidationError } from './schema/request-validator.generated.js';
+import { type ValidationError, validate } from './schema/request-validator.generated.js';
 
 /** A request after normalisation: at least one of the two is non-null. */
 export interface IdentifyRequest {
@@ -102,9 +102,7 @@ function describeBlocked(fields: string[]): string {
 
 function refuseReplacementCharacter(field: string, value: string): void {
   if (value.includes(REPLACEMENT_CHARACTER)) {
-    throw new BadInput(
-      `${field} contains the replacement character U+FFFD, which stands for bytes that were not valid UTF-8: send the body as valid UTF-8`,
-    );
+    throw new BadInput(`${field} contains the replacement character U+FFFD, which stands for bytes that were not valid UTF-8: send the body as valid UTF-8`);
   }
 }
 
@@ -129,7 +127,7 @@ function describeSchemaError(error: ValidationError | undefined, body: unknown):
 }
 
 function own(fields: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(fields, key) ? fields[key] : undefined;
+  return Object.hasOwn(fields, key) ? fields[key] : undefined;
 }
 
 function describeType(value: unknown): string {

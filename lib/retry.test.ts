@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Unavailable } from './errors.js';
-import { classifyTransient, Conflict, retrying, RETRY_AFTER_SECONDS, type RetryOptions, type TransientKind } from './retry.js';
+import { Conflict, classifyTransient, RETRY_AFTER_SECONDS, type RetryOptions, retrying, type TransientKind } from './retry.js';
 
 function named(name: string, message = `${name} happened`, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(message), { name, ...extra });
@@ -24,8 +24,16 @@ describe('classifyTransient', () => {
       named('DatabaseErrorException', 'Database error code: 1064. Message: You have an error in your SQL syntax'),
       undefined,
     ],
-    ['DatabaseErrorException with too many connections (1040)', named('DatabaseErrorException', 'Database error code: 1040. Message: Too many connections'), 'unavailable'],
-    ['DatabaseErrorException with the server gone away (2006)', named('DatabaseErrorException', 'Database error code: 2006. Message: MySQL server has gone away'), 'unavailable'],
+    [
+      'DatabaseErrorException with too many connections (1040)',
+      named('DatabaseErrorException', 'Database error code: 1040. Message: Too many connections'),
+      'unavailable',
+    ],
+    [
+      'DatabaseErrorException with the server gone away (2006)',
+      named('DatabaseErrorException', 'Database error code: 2006. Message: MySQL server has gone away'),
+      'unavailable',
+    ],
     ['TransactionNotFoundException', named('TransactionNotFoundException', 'Transaction abc is not found'), 'conflict'],
     ['DatabaseResumingException', named('DatabaseResumingException', 'The database is resuming'), 'resuming'],
     ['DatabaseUnavailableException', named('DatabaseUnavailableException'), 'unavailable'],

@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalDataApi } from 'local-data-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Handler, invoke } from '../dev/lambda.js';
 import { buildHandler } from '../functions/identify.js';
-import { invoke, type Handler } from '../dev/lambda.js';
 import { readBlocklist } from '../lib/config.js';
 import { createDependencies } from '../lib/container.js';
 import { startOwnDataApi } from './own-data-api.js';
@@ -43,7 +43,12 @@ describe('blocked values (opt-in)', () => {
     expect(other.json.contact.primaryContactId).not.toBe(before.json.contact.primaryContactId);
     // Lorraine's group no longer shows the blocked phone, though its row still holds it.
     const lorraine = await invoke(blocking, { email: `lorraine.${tag}@x.io` });
-    expect(lorraine.json.contact).toEqual({ primaryContactId: before.json.contact.primaryContactId, emails: [`lorraine.${tag}@x.io`], phoneNumbers: [], secondaryContactIds: [] });
+    expect(lorraine.json.contact).toEqual({
+      primaryContactId: before.json.contact.primaryContactId,
+      emails: [`lorraine.${tag}@x.io`],
+      phoneNumbers: [],
+      secondaryContactIds: [],
+    });
     const rows = await rowsTagged(tag);
     expect(rows.filter((row) => row.phoneNumber === blockedPhone)).toHaveLength(1);
     expect(rows.find((row) => row.email === `biff.${tag}@x.io`)!.phoneNumber).toBeNull();

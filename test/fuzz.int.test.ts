@@ -1,15 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import fc from 'fast-check';
+import { LOCAL_DEFAULTS } from 'local-data-api';
+import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMigrations } from '../db/migrations/index.js';
+import { apiEvent, type Handler, lambdaContext } from '../dev/lambda.js';
+import { dropDatabase, ensureDatabase } from '../dev/mysql.js';
 import { buildHandler } from '../functions/identify.js';
 import { createDependencies } from '../lib/container.js';
-import { LOCAL_DEFAULTS } from 'local-data-api';
-import { runMigrations } from '../db/migrations/index.js';
-import { dropDatabase, ensureDatabase } from '../dev/mysql.js';
-import { apiEvent, lambdaContext, type Handler } from '../dev/lambda.js';
-import { dataApiClient, postIdentify, stack } from './support.js';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
-import mysql from 'mysql2/promise';
+import { dataApiClient, postIdentify, stack } from './support.js';
 
 // Property-based fuzzing of request bodies and headers: never a 5xx, every refusal a JSON message,
 // and never a write for a refused request (the fuzz has a database of its own to count rows in).
@@ -56,14 +56,16 @@ const phoneish = fc.oneof(
 const anyValue = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.string(), fc.array(fc.integer(), { maxLength: 3 }), fc.object({ maxDepth: 2 }));
 const fieldValue = (specific: fc.Arbitrary<unknown>) => fc.oneof({ weight: 4, arbitrary: specific }, { weight: 1, arbitrary: anyValue });
 
-const bodyObject = fc.record(
-  {
-    email: fieldValue(emailish),
-    phoneNumber: fieldValue(phoneish),
-    extra: fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'prototype', 'email ')), anyValue, { maxKeys: 2 }),
-  },
-  { requiredKeys: [] },
-).map(({ extra, ...fields }) => JSON.stringify({ ...(extra ?? {}), ...fields }));
+const bodyObject = fc
+  .record(
+    {
+      email: fieldValue(emailish),
+      phoneNumber: fieldValue(phoneish),
+      extra: fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'prototype', 'email ')), anyValue, { maxKeys: 2 }),
+    },
+    { requiredKeys: [] },
+  )
+  .map(({ extra, ...fields }) => JSON.stringify({ ...(extra ?? {}), ...fields }));
 
 const body = fc.oneof(
   { weight: 10, arbitrary: bodyObject },
@@ -77,7 +79,15 @@ const body = fc.oneof(
 );
 const contentType = fc.oneof(
   { weight: 8, arbitrary: fc.constant('application/json') },
-  fc.constantFrom('application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'text/plain', 'application/x-www-form-urlencoded', '', 'application/json; charset=latin1'),
+  fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'APPLICATION/JSON',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    '',
+    'application/json; charset=latin1',
+  ),
   fc.string(),
 );
 const headers = fc.record({ 'content-type': contentType, 'x-extra': fc.string() }, { requiredKeys: ['content-type'] });

@@ -18,7 +18,14 @@ declare module 'vitest' {
 /** One local stack for all integration and end-to-end tests: free ports, a database of its own. */
 export default async function setup(project: TestProject) {
   const dbName = `identify_test_${process.pid}`;
-  const stack = await startLocalStack({ port: 0, lambdaPort: 0, dataApiPort: 0, mysqlUrl: process.env.MYSQL_URL || undefined, dbName, dropDatabaseOnStop: true }).catch((error: unknown) => {
+  const stack = await startLocalStack({
+    port: 0,
+    lambdaPort: 0,
+    dataApiPort: 0,
+    mysqlUrl: process.env.MYSQL_URL || undefined,
+    dbName,
+    dropDatabaseOnStop: true,
+  }).catch((error: unknown) => {
     // One clear line, not a stack trace: the integration tests need a database.
     if (error instanceof DatabaseUnreachable) {
       console.error(error.message);

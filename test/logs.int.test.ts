@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { LocalDataApi } from 'local-data-api';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { apiEvent, invoke, lambdaContext, type Handler } from '../dev/lambda.js';
+import type { LocalDataApi } from 'local-data-api';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { apiEvent, type Handler, invoke, lambdaContext } from '../dev/lambda.js';
 import { buildHandler } from '../functions/identify.js';
 import { createDependencies } from '../lib/container.js';
 import { loggedLines } from './middy-chain.js';
@@ -64,7 +64,10 @@ describe('logs', () => {
       for (const secret of [...emails, ...phones, tag, digits]) expect(line, line).not.toContain(secret);
     }
     // Structured: every handler line is JSON with the request id.
-    for (const line of written.join('').split('\n').filter((l) => l.trim())) {
+    for (const line of written
+      .join('')
+      .split('\n')
+      .filter((l) => l.trim())) {
       expect(JSON.parse(line)).toHaveProperty('function_request_id');
     }
   });

@@ -1,7 +1,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalDataApi } from 'local-data-api';
-import { invoke, type Handler } from '../dev/lambda.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type Handler, invoke } from '../dev/lambda.js';
 import { startOwnDataApi } from './own-data-api.js';
 import { uniqueDigits, uniqueTag } from './support.js';
 

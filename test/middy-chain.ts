@@ -33,9 +33,7 @@ export async function throughChain(
   let seen: APIGatewayProxyEventV2 | undefined;
   const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>();
   for (const middleware of options.outer ?? []) chain.use(middleware);
-  chain
-    .use(httpErrorHandler({ logger: false }))
-    .use(jsonErrors(options.logger ?? new Logger({ logLevel: 'SILENT' })));
+  chain.use(httpErrorHandler({ logger: false })).use(jsonErrors(options.logger ?? new Logger({ logLevel: 'SILENT' })));
   for (const middleware of middlewares) chain.use(middleware);
   const handler = chain.handler(async (received) => {
     seen = structuredClone(received);
@@ -60,7 +58,10 @@ export async function loggedLines(action: () => Promise<unknown>): Promise<strin
   } finally {
     for (const spy of spies) spy.mockRestore();
   }
-  return written.join('').split('\n').filter((line) => line.trim() !== '');
+  return written
+    .join('')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 }
 
 /** An API Gateway event whose body is the given bytes, base64-encoded as API Gateway sends binary bodies. */

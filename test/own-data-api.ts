@@ -1,11 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
-import { buildHandler } from '../functions/identify.js';
-import { createDependencies } from '../lib/container.js';
-import type { Config } from '../lib/config.js';
-import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi, type LocalDataApiOptions } from 'local-data-api';
+import { LOCAL_DEFAULTS, type LocalDataApi, type LocalDataApiOptions, startLocalDataApi } from 'local-data-api';
 import type { Handler } from '../dev/lambda.js';
+import { buildHandler } from '../functions/identify.js';
+import type { Config } from '../lib/config.js';
+import { createDependencies } from '../lib/container.js';
 import { stack } from './support.js';
 
 /**
@@ -20,9 +20,7 @@ export interface OwnDataApi {
   handler: Handler;
 }
 
-export async function startOwnDataApi(
-  options: { server?: Partial<LocalDataApiOptions>; logger?: Logger; metrics?: Metrics } = {},
-): Promise<OwnDataApi> {
+export async function startOwnDataApi(options: { server?: Partial<LocalDataApiOptions>; logger?: Logger; metrics?: Metrics } = {}): Promise<OwnDataApi> {
   const server = await startLocalDataApi({ port: 0, mysqlUrl: stack().mysqlUrl, defaultDatabase: stack().dbName, ...options.server });
   const client = new RDSDataClient({ endpoint: server.url, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials, maxAttempts: 1 });
   const config: Config = { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database: stack().dbName, requestTimeoutMs: 5_000 };

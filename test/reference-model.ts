@@ -47,7 +47,6 @@ export class ReferenceModel {
   private view(primaryId: number) {
     return answerOf(this.group(primaryId), primaryId);
   }
-
 }
 
 /** The contract's answer for a group's rows in row order: the primary first, distinct values, no nulls. */

@@ -16,11 +16,17 @@ afterAll(async () => {
 it('says in one line what was tried and what to do when MySQL cannot be downloaded', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'identify-download-'));
   dirs.push(dir);
-  const result = (await runInEmptyNetwork('dev/database/download-run.script.ts', { TMPDIR: dir }, { path: '/usr/bin:/bin' })) as { message?: string; unreachable?: boolean; logged: string[] };
+  const result = (await runInEmptyNetwork('dev/database/download-run.script.ts', { TMPDIR: dir }, { path: '/usr/bin:/bin' })) as {
+    message?: string;
+    unreachable?: boolean;
+    logged: string[];
+  };
   expect(result.unreachable).toBe(true);
   expect(result.message).not.toContain('\n');
   expect(result.message).toMatch(/^No MySQL\/MariaDB server: nothing answers on 127\.0\.0\.1:3306, no mysqld or mariadbd in PATH or \/usr\/sbin/);
-  expect(result.message).toMatch(/downloading MySQL 8\.0\.42 failed \([^)]*(EAI_AGAIN|ENOTFOUND|ENETUNREACH|getaddrinfo)[^)]*\): install one .* or set MYSQL_URL=mysql:\/\/user:password@host:port$/);
+  expect(result.message).toMatch(
+    /downloading MySQL 8\.0\.42 failed \([^)]*(EAI_AGAIN|ENOTFOUND|ENETUNREACH|getaddrinfo)[^)]*\): install one .* or set MYSQL_URL=mysql:\/\/user:password@host:port$/,
+  );
   // The progress line was shown, and the package's own error output went to the log, not the terminal.
   expect(result.logged).toHaveLength(1);
   expect(result.logged[0]).toBe(`[mysql] downloading MySQL 8.0.42 once into ${join(dir, 'mysqlmsn', 'binaries')} (no MySQL/MariaDB server installed here)…`);

@@ -1,5 +1,5 @@
 import { ExecuteStatementCommand } from '@aws-sdk/client-rds-data';
-import { startLocalStack, type LocalStack } from '../local-stack.js';
+import { type LocalStack, startLocalStack } from '../local-stack.js';
 
 /**
  * Run by private-server.int.test.ts inside a network namespace where nothing answers on

@@ -1,4 +1,4 @@
-import { spawn, execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -76,7 +76,10 @@ async function initialise(options: PrivateServerOptions): Promise<void> {
     await promisify(execFile)(command, args, { cwd: options.dir });
   } catch (error) {
     await rm(paths.data, { recursive: true, force: true });
-    const detail = String((error as { stderr?: string }).stderr || (error as Error).message).trim().split('\n').pop();
+    const detail = String((error as { stderr?: string }).stderr || (error as Error).message)
+      .trim()
+      .split('\n')
+      .pop();
     throw new DatabaseUnreachable(`Could not initialise a private ${binary.flavor} data directory in ${options.shownDir} (${detail})`, 'refused');
   }
 }
@@ -113,7 +116,10 @@ function serverArgs(binary: ServerBinary, paths: ReturnType<typeof layout>, port
 
 async function lastLogLine(errorLog: string): Promise<string> {
   const text = await readFile(errorLog, 'utf8').catch(() => '');
-  const lines = text.trim().split('\n').filter((line) => /error/i.test(line));
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((line) => /error/i.test(line));
   return (lines.pop() ?? text.trim().split('\n').pop() ?? '').trim();
 }
 
@@ -127,7 +133,8 @@ async function waitUntilReady(mysqlUrl: string, exited: () => boolean, errorLog:
       return (await checkMysql(mysqlUrl, { connectTimeoutMs: 1_000 })).version;
     } catch (error) {
       if ((error as DatabaseUnreachable).problem !== 'unreachable') throw error;
-      if (Date.now() > deadline) throw new DatabaseUnreachable(`The private MySQL/MariaDB server did not answer within ${timeoutMs / 1000} s; its log: ${errorLog}`, 'unreachable');
+      if (Date.now() > deadline)
+        throw new DatabaseUnreachable(`The private MySQL/MariaDB server did not answer within ${timeoutMs / 1000} s; its log: ${errorLog}`, 'unreachable');
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -163,7 +170,13 @@ async function runningInstance(options: PrivateServerOptions): Promise<Database 
   if (orphan) await writeFile(paths.record, JSON.stringify({ ...record, ownerPid: process.pid }));
   return {
     mysqlUrl,
-    description: describe(options.binary, version, options.shownDir, record.port, orphan ? '' : ` (shared with the run that started it, pid ${record.ownerPid})`),
+    description: describe(
+      options.binary,
+      version,
+      options.shownDir,
+      record.port,
+      orphan ? '' : ` (shared with the run that started it, pid ${record.ownerPid})`,
+    ),
     stop: orphan ? () => stopProcess(record.serverPid) : async () => {},
   };
 }
@@ -188,7 +201,12 @@ export async function startPrivateServer(options: PrivateServerOptions): Promise
     await rm(paths.record, { force: true });
   };
   try {
-    const version = await waitUntilReady(mysqlUrl, () => child.exitCode !== null || child.signalCode !== null, paths.errorLog, options.readyTimeoutMs ?? 30_000);
+    const version = await waitUntilReady(
+      mysqlUrl,
+      () => child.exitCode !== null || child.signalCode !== null,
+      paths.errorLog,
+      options.readyTimeoutMs ?? 30_000,
+    );
     return { mysqlUrl, description: describe(options.binary, version, options.shownDir, port), stop };
   } catch (error) {
     await stop();

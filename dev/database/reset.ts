@@ -13,12 +13,19 @@ import { localMysqlDir } from './resolve-database.js';
 
 const { dir, shownDir } = localMysqlDir();
 if (!existsSync(dir)) {
-  console.log(`Nothing to reset: there is no private database instance in ${shownDir}. A server of your own (MYSQL_URL or 127.0.0.1:3306) is never touched: drop its database yourself.`);
+  console.log(
+    `Nothing to reset: there is no private database instance in ${shownDir}. A server of your own (MYSQL_URL or 127.0.0.1:3306) is never touched: drop its database yourself.`,
+  );
   process.exit(0);
 }
-const record = await readFile(join(dir, 'instance.json'), 'utf8').then((text) => JSON.parse(text) as { serverPid: number }, () => undefined);
+const record = await readFile(join(dir, 'instance.json'), 'utf8').then(
+  (text) => JSON.parse(text) as { serverPid: number },
+  () => undefined,
+);
 if (record && isAlive(record.serverPid)) {
-  console.error(`The private database instance in ${shownDir} is running (pid ${record.serverPid}): stop \`npm start\` (or the tests) first, then run \`npm run reset\` again`);
+  console.error(
+    `The private database instance in ${shownDir} is running (pid ${record.serverPid}): stop \`npm start\` (or the tests) first, then run \`npm run reset\` again`,
+  );
   process.exit(1);
 }
 await rm(dir, { recursive: true, force: true });

@@ -17,7 +17,8 @@ function probes(answers: { answering?: string[]; refusing?: string[]; binary?: S
     async check(url) {
       tried.push(`check ${url}`);
       if (answers.answering?.includes(url)) return { version: '10.11.19-MariaDB-0+deb12u1' };
-      if (answers.refusing?.includes(url)) throw new DatabaseUnreachable(`MySQL/MariaDB at 127.0.0.1:3306 refused the login (Access denied for user 'root'@'localhost')`, 'access-denied');
+      if (answers.refusing?.includes(url))
+        throw new DatabaseUnreachable(`MySQL/MariaDB at 127.0.0.1:3306 refused the login (Access denied for user 'root'@'localhost')`, 'access-denied');
       throw unreachable(url);
     },
     async findServerBinary() {
@@ -88,14 +89,22 @@ describe('chooseDatabase', () => {
     expect(failure.message).not.toContain('\n');
     expect(failure.message).toMatch(/^No MySQL\/MariaDB server: nothing answers on 127\.0\.0\.1:3306, no mysqld or mariadbd in PATH or \/usr\/sbin, /);
     expect(failure.message).toContain('downloading MySQL 8.0.42 failed (getaddrinfo EAI_AGAIN cdn.mysql.com)');
-    expect(failure.message).toMatch(/install one \(for example `apt-get install mariadb-server` or `brew install mysql@8\.0`\) or set MYSQL_URL=mysql:\/\/user:password@host:port$/);
+    expect(failure.message).toMatch(
+      /install one \(for example `apt-get install mariadb-server` or `brew install mysql@8\.0`\) or set MYSQL_URL=mysql:\/\/user:password@host:port$/,
+    );
   });
 });
 
 describe('parseServerVersion', () => {
   it('tells MariaDB from MySQL by what --version prints', () => {
-    expect(parseServerVersion('mariadbd  Ver 10.11.19-MariaDB-0+deb12u1 for debian-linux-gnu on x86_64 (Debian 12)')).toEqual({ flavor: 'MariaDB', version: '10.11.19' });
-    expect(parseServerVersion('/usr/sbin/mysqld  Ver 8.0.42 for Linux on x86_64 (MySQL Community Server - GPL)')).toEqual({ flavor: 'MySQL', version: '8.0.42' });
+    expect(parseServerVersion('mariadbd  Ver 10.11.19-MariaDB-0+deb12u1 for debian-linux-gnu on x86_64 (Debian 12)')).toEqual({
+      flavor: 'MariaDB',
+      version: '10.11.19',
+    });
+    expect(parseServerVersion('/usr/sbin/mysqld  Ver 8.0.42 for Linux on x86_64 (MySQL Community Server - GPL)')).toEqual({
+      flavor: 'MySQL',
+      version: '8.0.42',
+    });
     expect(parseServerVersion('mysqld: command not understood')).toBeUndefined();
   });
 });

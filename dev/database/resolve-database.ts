@@ -5,7 +5,7 @@ import { checkMysql, DatabaseUnreachable, describeMysqlUrl, type MysqlServerInfo
 import type { Database } from './database.js';
 import { AURORA_MYSQL_VERSION, startDownloadedMysql } from './downloaded-mysql.js';
 import { startPrivateServer } from './private-server.js';
-import { findServerBinary, USUAL_PLACES, type ServerBinary } from './server-binary.js';
+import { findServerBinary, type ServerBinary, USUAL_PLACES } from './server-binary.js';
 
 /**
  * Which MySQL/MariaDB server the local stack runs on, in this order:

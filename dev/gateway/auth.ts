@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { verifySignature, type LocalCredentials } from 'local-data-api/sigv4';
+import { type LocalCredentials, verifySignature } from 'local-data-api/sigv4';
 
 /**
  * IAM authorization of the local gateway: a request must carry a SigV4 signature for execute-api made
@@ -33,11 +33,9 @@ export async function authorize(
   principal: LocalPrincipal,
 ): Promise<Authorization> {
   try {
-    await verifySignature(
-      { method: request.method, path: request.target, headers: request.headers, body: request.body },
-      principal.credentials,
-      { service: 'execute-api' },
-    );
+    await verifySignature({ method: request.method, path: request.target, headers: request.headers, body: request.body }, principal.credentials, {
+      service: 'execute-api',
+    });
   } catch (error) {
     return { allowed: false, message: refusalMessage(error) };
   }

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { buildEvent, clfTime, isTextual, routeFor, type RawRequest } from './event.js';
 import { callerOf } from './auth.js';
+import { buildEvent, clfTime, isTextual, type RawRequest, routeFor } from './event.js';
 
-const principal = { credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, accountId: '000000000000', userName: 'local', userId: 'AIDALOCALUSER00000000' };
+const principal = {
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  accountId: '000000000000',
+  userName: 'local',
+  userId: 'AIDALOCALUSER00000000',
+};
 const now = new Date(Date.UTC(2020, 2, 12, 19, 3, 58));
 
 function request(overrides: Partial<RawRequest> = {}): RawRequest {
@@ -68,7 +73,11 @@ describe('the payload 2.0 event the gateway builds', () => {
     const missing = buildEvent(request({ rawHeaders: ['Host', 'h'] }), { requestId: 'r', now, accountId: '0' });
     expect(missing.isBase64Encoded).toBe(true);
     expect(Buffer.from(missing.body!, 'base64').toString()).toBe('{"email":"doc@hillvalley.edu"}');
-    const form = buildEvent(request({ rawHeaders: ['Content-Type', 'application/x-www-form-urlencoded'], body: Buffer.from('a=b') }), { requestId: 'r', now, accountId: '0' });
+    const form = buildEvent(request({ rawHeaders: ['Content-Type', 'application/x-www-form-urlencoded'], body: Buffer.from('a=b') }), {
+      requestId: 'r',
+      now,
+      accountId: '0',
+    });
     expect(form).toMatchObject({ isBase64Encoded: true, body: Buffer.from('a=b').toString('base64') });
   });
 
@@ -94,7 +103,15 @@ describe('the payload 2.0 event the gateway builds', () => {
   });
 
   it('counts text, JSON, XML and JavaScript as text, and nothing else', () => {
-    for (const type of ['application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'text/plain', 'application/problem+json', 'application/xml', 'application/javascript']) {
+    for (const type of [
+      'application/json',
+      'application/json; charset=utf-8',
+      'APPLICATION/JSON',
+      'text/plain',
+      'application/problem+json',
+      'application/xml',
+      'application/javascript',
+    ]) {
       expect(isTextual(type), type).toBe(true);
     }
     for (const type of [undefined, '', 'application/octet-stream', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'image/png']) {

@@ -46,7 +46,10 @@ export function buildEvent(request: RawRequest, context: EventContext): GatewayE
   headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${request.sourceIp}` : request.sourceIp;
   headers['x-forwarded-port'] = String(request.localPort);
   headers['x-forwarded-proto'] = 'http';
-  headers['x-amzn-trace-id'] = `Root=1-${Math.floor(context.now.getTime() / 1000).toString(16)}-${context.requestId.replace(/[^0-9a-f]/g, '').padEnd(24, '0').slice(0, 24)}`;
+  headers['x-amzn-trace-id'] = `Root=1-${Math.floor(context.now.getTime() / 1000).toString(16)}-${context.requestId
+    .replace(/[^0-9a-f]/g, '')
+    .padEnd(24, '0')
+    .slice(0, 24)}`;
   const { routeKey, pathParameters } = routeFor(request.method, rawPath);
   const host = headers.host ?? '127.0.0.1';
   const event: GatewayEvent = {
@@ -94,7 +97,12 @@ function headersOf(rawHeaders: string[]): { headers: Record<string, string>; coo
     const name = rawHeaders[i]!.toLowerCase();
     const value = rawHeaders[i + 1]!;
     if (name === 'cookie') {
-      cookies.push(...value.split(';').map((c) => c.trim()).filter(Boolean));
+      cookies.push(
+        ...value
+          .split(';')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      );
       continue;
     }
     headers[name] = name in headers ? `${headers[name]},${value}` : value;
@@ -117,11 +125,7 @@ function queryParameters(rawQueryString: string): Record<string, string> {
 export function isTextual(contentType: string | undefined): boolean {
   if (!contentType) return false;
   const media = contentType.split(';')[0]!.trim().toLowerCase();
-  return (
-    media.startsWith('text/') ||
-    /^[a-z0-9.+-]+\/([a-z0-9.-]+\+)?(json|xml)$/.test(media) ||
-    media === 'application/javascript'
-  );
+  return media.startsWith('text/') || /^[a-z0-9.+-]+\/([a-z0-9.-]+\+)?(json|xml)$/.test(media) || media === 'application/javascript';
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -12,7 +12,15 @@ export function lambdaInvoker(invokeUrl: string, timeoutMs: number) {
     new Promise((resolveInvoke, reject) => {
       const payload = Buffer.from(JSON.stringify(event));
       const call = request(
-        { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', timeout: timeoutMs, headers: { 'content-type': 'application/json', 'content-length': payload.length } },
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          timeout: timeoutMs,
+          headers: { 'content-type': 'application/json', 'content-length': payload.length },
+        },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { authorize, type LocalPrincipal } from './auth.js';
 import { buildEvent } from './event.js';
 import { IntegrationTimeout, lambdaInvoker } from './invoke.js';
-import { INTERNAL_ERROR, gatewayError, mapResult, type GatewayResponse } from './result.js';
+import { type GatewayResponse, gatewayError, INTERNAL_ERROR, mapResult } from './result.js';
 
 /**
  * The local stand-in for API Gateway (HTTP API): it takes the raw request, refuses what the gateway

@@ -33,7 +33,7 @@ const securitySchemes = {
     flows: {
       clientCredentials: {
         tokenUrl: 'https://auth.example.com/oauth2/token',
-        scopes: { [JWT_EXAMPLE_SCOPE]: 'Call POST /identify (the scope named by the stage\'s jwtScopes param)' },
+        scopes: { [JWT_EXAMPLE_SCOPE]: "Call POST /identify (the scope named by the stage's jwtScopes param)" },
       },
     },
   },
@@ -47,7 +47,7 @@ export function openApiDocument() {
       version: '1.0.0',
       summary: 'Identity reconciliation: links every contact detail of one customer into one group.',
       description:
-        'POST /identify with an email, a phone number or both. The service finds the live contacts that share either, merges their groups under the oldest primary, records what is new, and answers with the whole group. Behaviour: CONTRACT.md.\n\nCallers are the shop\'s own backends, never browsers: every request is authorized (SigV4 by default, a JWT on stages configured for it), every stage is throttled, and there is no CORS (no Access-Control-* headers, no OPTIONS preflight).',
+        "POST /identify with an email, a phone number or both. The service finds the live contacts that share either, merges their groups under the oldest primary, records what is new, and answers with the whole group. Behaviour: CONTRACT.md.\n\nCallers are the shop's own backends, never browsers: every request is authorized (SigV4 by default, a JWT on stages configured for it), every stage is throttled, and there is no CORS (no Access-Control-* headers, no OPTIONS preflight).",
     },
     servers: [
       { url: 'http://localhost:3000', description: 'npm start (serverless-offline)' },
@@ -71,7 +71,10 @@ export function openApiDocument() {
                 examples: {
                   newCustomer: { summary: 'A new customer', value: { email: 'lorraine@hillvalley.edu', phoneNumber: '123456' } },
                   newDetail: { summary: 'A new email on a known phone', value: { email: 'mcfly@hillvalley.edu', phoneNumber: '123456' } },
-                  merge: { summary: 'Links two groups (george on 919191, biffsucks on 717171)', value: { email: 'george@hillvalley.edu', phoneNumber: '717171' } },
+                  merge: {
+                    summary: 'Links two groups (george on 919191, biffsucks on 717171)',
+                    value: { email: 'george@hillvalley.edu', phoneNumber: '717171' },
+                  },
                   phoneAsNumber: { summary: 'A phone number as a JSON integer', value: { email: null, phoneNumber: 123456 } },
                 },
               },
@@ -86,18 +89,39 @@ export function openApiDocument() {
                   examples: {
                     linked: {
                       summary: 'lorraine and mcfly share 123456',
-                      value: { contact: { primaryContactId: 1, emails: ['lorraine@hillvalley.edu', 'mcfly@hillvalley.edu'], phoneNumbers: ['123456'], secondaryContactIds: [23] } },
+                      value: {
+                        contact: {
+                          primaryContactId: 1,
+                          emails: ['lorraine@hillvalley.edu', 'mcfly@hillvalley.edu'],
+                          phoneNumbers: ['123456'],
+                          secondaryContactIds: [23],
+                        },
+                      },
                     },
                     merged: {
                       summary: 'george and biffsucks merged',
-                      value: { contact: { primaryContactId: 11, emails: ['george@hillvalley.edu', 'biffsucks@hillvalley.edu'], phoneNumbers: ['919191', '717171'], secondaryContactIds: [27] } },
+                      value: {
+                        contact: {
+                          primaryContactId: 11,
+                          emails: ['george@hillvalley.edu', 'biffsucks@hillvalley.edu'],
+                          phoneNumbers: ['919191', '717171'],
+                          secondaryContactIds: [27],
+                        },
+                      },
                     },
                   },
                 },
               },
             },
-            '400': { description: 'Malformed JSON, a body that is not an object, wrong types, an invalid email or phone, both absent, an unknown or repeated field. Nothing was written.', content: errorBody('email must contain exactly one "@", as in name@example.com') },
-            '413': { description: 'The body is over 10,240 bytes. Nothing was written.', content: errorBody('request body must be at most 10240 bytes; this one has 11016') },
+            '400': {
+              description:
+                'Malformed JSON, a body that is not an object, wrong types, an invalid email or phone, both absent, an unknown or repeated field. Nothing was written.',
+              content: errorBody('email must contain exactly one "@", as in name@example.com'),
+            },
+            '413': {
+              description: 'The body is over 10,240 bytes. Nothing was written.',
+              content: errorBody('request body must be at most 10240 bytes; this one has 11016'),
+            },
             '401': {
               description:
                 'Only on a stage with the JWT authorizer: the bearer token is missing, expired, or not from the configured issuer and audience (API Gateway answers, with a WWW-Authenticate header saying why). Nothing was written.',
@@ -109,14 +133,19 @@ export function openApiDocument() {
                 'The request is not authorized: not signed, signed wrongly, or by a principal without execute-api:Invoke on this route (IAM); a token without any of the required scopes (JWT). API Gateway answers before the function runs. Nothing was written.',
               content: errorBody('Forbidden'),
             },
-            '415': { description: 'The Content-Type is missing or not JSON. Nothing was written.', content: errorBody('Content-Type must be application/json') },
+            '415': {
+              description: 'The Content-Type is missing or not JSON. Nothing was written.',
+              content: errorBody('Content-Type must be application/json'),
+            },
             '422': { description: GroupTooLargeResponse.description, content: errorBody(GroupTooLargeResponse.example) },
             '429': {
-              description: 'The stage\'s throttling limit (rate and burst, per stage) is exceeded: API Gateway answers before the function runs. Nothing was written; retry with backoff.',
+              description:
+                "The stage's throttling limit (rate and burst, per stage) is exceeded: API Gateway answers before the function runs. Nothing was written; retry with backoff.",
               content: errorBody('Too Many Requests'),
             },
             '503': {
-              description: 'The database is unavailable for now (for example Aurora resuming from pause). Nothing was half-written; retry after Retry-After seconds.',
+              description:
+                'The database is unavailable for now (for example Aurora resuming from pause). Nothing was half-written; retry after Retry-After seconds.',
               headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'integer', minimum: 1 } } },
               content: errorBody('the database is unavailable right now; retry after the time in Retry-After'),
             },

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { OPENAPI_PATH, VALIDATOR_PATH, openApiYaml, requestValidatorSource } from './build.js';
+import { OPENAPI_PATH, openApiYaml, requestValidatorSource, VALIDATOR_PATH } from './build.js';
 
 describe('openapi.yaml', () => {
   it('is up to date with lib/schema/identify.ts (run `npm run openapi` after changing the schema)', () => {
@@ -24,7 +24,7 @@ describe('openapi.yaml', () => {
     expect(responses['503'].headers['Retry-After'].required).toBe(true);
   });
 
-  it('requires SigV4 or a JWT on the operation, and documents the gateway\'s refusals as {message}', () => {
+  it("requires SigV4 or a JWT on the operation, and documents the gateway's refusals as {message}", () => {
     const document = parse(readFileSync(OPENAPI_PATH, 'utf8'));
     const operation = document.paths['/identify'].post;
     const schemes = document.components.securitySchemes;
@@ -34,7 +34,11 @@ describe('openapi.yaml', () => {
     // Alternatives: one requirement object each, so either scheme alone satisfies it.
     expect(operation.security).toEqual([{ sigv4: [] }, { jwt: [expect.any(String)] }]);
     expect(Object.keys(schemes.jwt.flows.clientCredentials.scopes)).toContain(operation.security[1].jwt[0]);
-    for (const [status, message] of [['403', 'Forbidden'], ['429', 'Too Many Requests'], ['401', 'Unauthorized']]) {
+    for (const [status, message] of [
+      ['403', 'Forbidden'],
+      ['429', 'Too Many Requests'],
+      ['401', 'Unauthorized'],
+    ]) {
       const body = operation.responses[status!].content['application/json'];
       expect(body.schema.$ref, status).toBe('#/components/schemas/ErrorResponse');
       expect(body.example, status).toEqual({ message });

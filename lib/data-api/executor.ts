@@ -2,8 +2,8 @@ import {
   BeginTransactionCommand,
   CommitTransactionCommand,
   ExecuteStatementCommand,
-  RollbackTransactionCommand,
   type RDSDataClient,
+  RollbackTransactionCommand,
 } from '@aws-sdk/client-rds-data';
 import type { SqlExecutor, SqlParams, SqlResult } from '../sql-executor.js';
 import { fromField, toSqlParameters } from './fields.js';
@@ -66,10 +66,7 @@ export class DataApiExecutor implements SqlExecutor {
     if (this.transactionId) throw new Error('nested transactions are not supported by the Data API');
     const { resourceArn, secretArn, database } = this.target;
     this.onCall('BeginTransaction');
-    const { transactionId } = await this.client.send(
-      new BeginTransactionCommand({ resourceArn, secretArn, database }),
-      this.callOptions('BeginTransaction'),
-    );
+    const { transactionId } = await this.client.send(new BeginTransactionCommand({ resourceArn, secretArn, database }), this.callOptions('BeginTransaction'));
     if (!transactionId) throw new Error('BeginTransaction returned no transactionId');
     const tx = new DataApiExecutor(this.client, this.target, this.hooks, transactionId);
     let result: T;

@@ -1,4 +1,4 @@
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import { requestScopeOf, startRequestScope } from '../request-scope.js';
 
@@ -13,8 +13,7 @@ export function requestMetrics(metrics: Metrics): MiddlewareObj {
   const record = (context: object, statusCode: number | undefined) => {
     const scope = requestScopeOf(context);
     if (!scope) return;
-    const outcome =
-      scope.outcome ?? (statusCode === 503 ? 'unavailable' : statusCode !== undefined && statusCode < 500 ? 'rejected' : 'error');
+    const outcome = scope.outcome ?? (statusCode === 503 ? 'unavailable' : statusCode !== undefined && statusCode < 500 ? 'rejected' : 'error');
     metrics.addDimension('outcome', outcome);
     metrics.addMetric('Requests', MetricUnit.Count, 1);
     metrics.addMetric('DataApiCalls', MetricUnit.Count, scope.dataApiCalls);

@@ -24,11 +24,7 @@ export const IdentifyRequestSchema = {
     phoneNumber: {
       description:
         'A string, or a non-negative integer (123456 and "123456" are the same number). Trimmed; spaces, hyphens, dots and parentheses removed; an empty result means absent. What is left must be 1 to 20 digits with an optional leading "+".',
-      oneOf: [
-        { type: 'string', examples: ['123456', '+1 (555) 010-9999'] },
-        { type: 'integer', minimum: 0, maximum: MAX_SAFE_PHONE_NUMBER },
-        { type: 'null' },
-      ],
+      oneOf: [{ type: 'string', examples: ['123456', '+1 (555) 010-9999'] }, { type: 'integer', minimum: 0, maximum: MAX_SAFE_PHONE_NUMBER }, { type: 'null' }],
     },
   },
 } as const;
@@ -44,24 +40,24 @@ export const ContactResponseSchema = {
       additionalProperties: false,
       required: ['primaryContactId', 'emails', 'phoneNumbers', 'secondaryContactIds'],
       properties: {
-        primaryContactId: { type: 'integer', minimum: 1, description: 'The id of the group\'s primary contact, its oldest row.' },
+        primaryContactId: { type: 'integer', minimum: 1, description: "The id of the group's primary contact, its oldest row." },
         emails: {
           type: 'array',
           uniqueItems: true,
           items: { type: 'string' },
-          description: 'Distinct emails of the group: the primary\'s first, then in row order (createdAt, then id).',
+          description: "Distinct emails of the group: the primary's first, then in row order (createdAt, then id).",
         },
         phoneNumbers: {
           type: 'array',
           uniqueItems: true,
           items: { type: 'string' },
-          description: 'Distinct phone numbers of the group, always strings: the primary\'s first, then in row order.',
+          description: "Distinct phone numbers of the group, always strings: the primary's first, then in row order.",
         },
         secondaryContactIds: {
           type: 'array',
           uniqueItems: true,
           items: { type: 'integer', minimum: 1 },
-          description: 'Ids of the group\'s secondary contacts, in row order.',
+          description: "Ids of the group's secondary contacts, in row order.",
         },
       },
     },

@@ -1,12 +1,12 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import { LOCAL_DEFAULTS, type LocalDataApi, startLocalDataApi } from 'local-data-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContactRepository } from '../../lib/contact-repository.js';
 import { RETRY } from '../../lib/container.js';
 import { DataApiExecutor } from '../../lib/data-api/executor.js';
 import { IdentifyService } from '../../lib/identify.js';
-import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi } from 'local-data-api';
-import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { rowsTagged, stack, uniqueDigits, uniqueTag } from '../support.js';
 
 // A client killed in the middle of a merge transaction leaves no partial merge: the local server

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { finalRows, postIdentify, stack, uniqueDigits, uniqueTag } from '../support.js';
 import { check, expectedView } from './check.js';
 import type { WorkerResult } from './worker.js';
 import { generateWorkload } from './workload.js';
-import { finalRows, postIdentify, stack, uniqueDigits, uniqueTag } from '../support.js';
 
 // The checker again, from outside as a client sees the service: overlapping signed requests over HTTP
 // through the local gateway and serverless-offline at width 16 (concurrent invocations of one
@@ -38,7 +38,8 @@ describe('overlapping requests over HTTP', () => {
         expect(answer.json.contact).toEqual(expectedView(group));
       }
       // The server is shared with tests running beside this one: none of theirs stays open either.
-      const openTransactions = async () => ((await (await fetch(`${stack().dataApiUrl}/_local/stats`)).json()) as { openTransactions: number }).openTransactions;
+      const openTransactions = async () =>
+        ((await (await fetch(`${stack().dataApiUrl}/_local/stats`)).json()) as { openTransactions: number }).openTransactions;
       await expect.poll(openTransactions, { timeout: 5_000 }).toBe(0);
     });
   }

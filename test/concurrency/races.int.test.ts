@@ -6,8 +6,7 @@ import { repository, rowsTagged, stack, uniqueDigits, uniqueTag } from '../suppo
 // Races inside one process, each call on its own Data API connection. The multi-process
 // randomized checker (checker.int.test.ts) covers the general case.
 const service = new IdentifyService({ repository: repository(), retry: RETRY });
-const identify = (email: string | null, phoneNumber: string | null) =>
-  service.identify({ email, phoneNumber }, { timeLeftMs: () => 25_000 });
+const identify = (email: string | null, phoneNumber: string | null) => service.identify({ email, phoneNumber }, { timeLeftMs: () => 25_000 });
 const N = 32;
 
 async function stats() {

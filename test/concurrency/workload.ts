@@ -19,7 +19,6 @@ export interface WorkloadRequest {
   phone: string | null;
 }
 
-
 export function generateWorkload(options: WorkloadOptions): WorkloadRequest[] {
   const random = prng(options.seed);
   const pick = (n: number) => Math.floor(random() * n);

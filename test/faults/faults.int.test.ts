@@ -1,15 +1,15 @@
 import type { RDSDataClient } from '@aws-sdk/client-rds-data';
+import type { LocalDataApi } from 'local-data-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ContactRepository } from '../../lib/contact-repository.js';
+import { type Handler, invoke } from '../../dev/lambda.js';
 import type { Config } from '../../lib/config.js';
+import { ContactRepository } from '../../lib/contact-repository.js';
 import { RETRY } from '../../lib/container.js';
 import { DataApiExecutor } from '../../lib/data-api/executor.js';
 import { IdentifyService } from '../../lib/identify.js';
 import type { SqlExecutor } from '../../lib/sql-executor.js';
-import type { LocalDataApi } from 'local-data-api';
 import { check } from '../concurrency/check.js';
 import { generateWorkload } from '../concurrency/workload.js';
-import { invoke, type Handler } from '../../dev/lambda.js';
 import { startOwnDataApi } from '../own-data-api.js';
 import { finalRows, rowsTagged, stack, uniqueDigits, uniqueTag } from '../support.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
@@ -67,7 +67,14 @@ describe('the database cut off while requests flow', () => {
         }
         const startedAt = Date.now();
         const answer = await invoke(handler, request.body, { budgetMs: 1_500 });
-        results.push({ index: request.index, status: answer.status, body: answer.json, startedAt, endedAt: Date.now(), retryAfter: answer.headers['Retry-After'] });
+        results.push({
+          index: request.index,
+          status: answer.status,
+          body: answer.json,
+          startedAt,
+          endedAt: Date.now(),
+          retryAfter: answer.headers['Retry-After'],
+        });
         done++;
       }
     };
@@ -95,8 +102,7 @@ describe('the database cut off while requests flow', () => {
 describe('a cut in the middle of a merge transaction', () => {
   it('leaves the whole merge or none of it', async () => {
     const executor = new DataApiExecutor(client, config);
-    const identify = (service: IdentifyService, email: string, phoneNumber: string) =>
-      service.identify({ email, phoneNumber }, { timeLeftMs: () => 1_500 });
+    const identify = (service: IdentifyService, email: string, phoneNumber: string) => service.identify({ email, phoneNumber }, { timeLeftMs: () => 1_500 });
     const plain = new IdentifyService({ repository: new ContactRepository(executor), retry: RETRY });
     // The same service, but the database goes away right after the merge's UPDATE, before COMMIT.
     const cutting = (inner: SqlExecutor): SqlExecutor => ({

@@ -21,8 +21,20 @@ describe('the flags and environment of npm run data-api', () => {
   });
 
   it('takes the environment, and flags over it', () => {
-    const env = { DATA_API_PORT: '9000', MYSQL_URL: 'mysql://u:p@db:3307', DB_NAME: 'shop', DATA_API_VERIFY_SIGNATURES: '0', DATA_API_TRANSACTION_IDLE_MS: '5000' };
-    expect(optionsFromArgs([], env)).toMatchObject({ port: 9000, mysqlUrl: 'mysql://u:p@db:3307', defaultDatabase: 'shop', verifySignatures: false, transactionIdleMs: 5000 });
+    const env = {
+      DATA_API_PORT: '9000',
+      MYSQL_URL: 'mysql://u:p@db:3307',
+      DB_NAME: 'shop',
+      DATA_API_VERIFY_SIGNATURES: '0',
+      DATA_API_TRANSACTION_IDLE_MS: '5000',
+    };
+    expect(optionsFromArgs([], env)).toMatchObject({
+      port: 9000,
+      mysqlUrl: 'mysql://u:p@db:3307',
+      defaultDatabase: 'shop',
+      verifySignatures: false,
+      transactionIdleMs: 5000,
+    });
     expect(optionsFromArgs(['--port', '0', '--database', 'other', '--verify-signatures', '--sql-mode', 'server'], env)).toMatchObject({
       port: 0,
       defaultDatabase: 'other',

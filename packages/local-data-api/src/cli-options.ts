@@ -75,7 +75,13 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const port = int('--port', pick(values.port, 'DATA_API_PORT'));
   if (port !== undefined && port > 65_535) throw new Error(`--port must be a port number, not ${port}`);
   const verifyEnv = env.DATA_API_VERIFY_SIGNATURES;
-  const verifySignatures = values['no-verify-signatures'] ? false : values['verify-signatures'] ? true : verifyEnv ? !/^(0|false|no|off)$/i.test(verifyEnv) : true;
+  const verifySignatures = values['no-verify-signatures']
+    ? false
+    : values['verify-signatures']
+      ? true
+      : verifyEnv
+        ? !/^(0|false|no|off)$/i.test(verifyEnv)
+        : true;
   const accessKeyId = pick(values['access-key-id'], 'DATA_API_ACCESS_KEY_ID') ?? D.credentials.accessKeyId;
   const secretAccessKey = pick(values['secret-access-key'], 'DATA_API_SECRET_ACCESS_KEY') ?? D.credentials.secretAccessKey;
   const sqlMode = pick(values['sql-mode'], 'DATA_API_SQL_MODE');

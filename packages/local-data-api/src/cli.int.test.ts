@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformanceCheck } from './conformance-check.js';
@@ -16,22 +16,18 @@ const secretArn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:cli-chec
 const credentials = { accessKeyId: 'clikey', secretAccessKey: 'clisecret' };
 
 beforeAll(async () => {
-  child = spawn(
-    'npm',
-    ['run', '--silent', 'start', '--', '--port', '0', '--database', testDatabase().dbName, '--resource-arn', resourceArn],
-    {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      detached: true,
-      env: {
-        ...process.env,
-        MYSQL_URL: testDatabase().mysqlUrl,
-        DB_SECRET_ARN: secretArn,
-        DATA_API_ACCESS_KEY_ID: credentials.accessKeyId,
-        DATA_API_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  child = spawn('npm', ['run', '--silent', 'start', '--', '--port', '0', '--database', testDatabase().dbName, '--resource-arn', resourceArn], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    detached: true,
+    env: {
+      ...process.env,
+      MYSQL_URL: testDatabase().mysqlUrl,
+      DB_SECRET_ARN: secretArn,
+      DATA_API_ACCESS_KEY_ID: credentials.accessKeyId,
+      DATA_API_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`local-data-api did not start within 30 s:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {

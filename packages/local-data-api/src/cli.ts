@@ -1,7 +1,7 @@
-import { HELP, optionsFromArgs, type CliOptions } from './cli-options.js';
+import { type CliOptions, HELP, optionsFromArgs } from './cli-options.js';
 import { LineWriter } from './log-lines.js';
-import { startLocalDataApi } from './server.js';
 import { checkMysql, describeMysqlUrl as describe } from './mysql-reachability.js';
+import { startLocalDataApi } from './server.js';
 
 /** The `local-data-api` command: the local RDS Data API server on its own, in the foreground until Ctrl-C or SIGTERM. Flags: cli-options.ts, or --help. */
 
@@ -34,7 +34,10 @@ async function main(): Promise<void> {
   let version = '';
   let databaseExists = true;
   try {
-    ({ version, databaseExists = true } = await checkMysql(mysqlUrl, { setting: process.argv.some((arg) => arg.startsWith('--mysql-url')) ? '--mysql-url' : 'MYSQL_URL', database: options.defaultDatabase }));
+    ({ version, databaseExists = true } = await checkMysql(mysqlUrl, {
+      setting: process.argv.some((arg) => arg.startsWith('--mysql-url')) ? '--mysql-url' : 'MYSQL_URL',
+      database: options.defaultDatabase,
+    }));
   } catch (error) {
     console.error((error as Error).message);
     process.exit(1);

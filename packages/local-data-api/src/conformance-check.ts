@@ -5,10 +5,10 @@ import {
   BeginTransactionCommand,
   CommitTransactionCommand,
   ExecuteStatementCommand,
-  RDSDataClient,
-  RollbackTransactionCommand,
   type ExecuteStatementCommandInput,
   type ExecuteStatementCommandOutput,
+  RDSDataClient,
+  RollbackTransactionCommand,
 } from '@aws-sdk/client-rds-data';
 import { LOCAL_DEFAULTS } from './server.js';
 

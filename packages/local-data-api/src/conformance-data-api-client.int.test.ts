@@ -1,7 +1,7 @@
 import type { DataApiClient } from 'data-api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_DEFAULTS, type LocalDataApi } from './server.js';
-import { closeDirect, direct, rejectionOf, startServer, target, TYPE_ROW_SQL, typesTableDdl, uniqueTable } from './test-support.js';
+import { closeDirect, direct, rejectionOf, startServer, TYPE_ROW_SQL, target, typesTableDdl, uniqueTable } from './test-support.js';
 
 // Conformance, client 2 of 3: data-api-client 1.x (jeremydaly), on the AWS SDK v2. It hydrates rows
 // by columnMetadata label, parses JSON and dates by typeName, and takes insertId from generatedFields.
@@ -165,7 +165,11 @@ describe('data-api-client against the local server', () => {
     expect(sqlError.statusCode).toBe(400);
     const multi = await rejectionOf(client.query('SELECT 1; SELECT 2'));
     expect(multi.code).toBe('ValidationException');
-    const badArn = init({ ...target(server), resourceArn: 'arn:aws:rds:us-east-1:123456789012:cluster:other', options: { endpoint: server.url, region: 'us-east-1', credentials: LOCAL_DEFAULTS.credentials, maxRetries: 0 } });
+    const badArn = init({
+      ...target(server),
+      resourceArn: 'arn:aws:rds:us-east-1:123456789012:cluster:other',
+      options: { endpoint: server.url, region: 'us-east-1', credentials: LOCAL_DEFAULTS.credentials, maxRetries: 0 },
+    });
     const arnError = await rejectionOf(badArn.query('SELECT 1'));
     expect(arnError.code).toBe('BadRequestException');
     const unknownTx = await rejectionOf(client.executeStatement({ sql: 'SELECT 1', transactionId: 'AQnotatransaction' }));

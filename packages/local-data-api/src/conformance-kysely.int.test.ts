@@ -1,9 +1,9 @@
 import { RDSData } from '@aws-sdk/client-rds-data';
-import { Kysely, sql, type Generated } from 'kysely';
+import { type Generated, Kysely, sql } from 'kysely';
 import { DataApiDialect } from 'kysely-data-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_DEFAULTS, type LocalDataApi } from './server.js';
-import { closeDirect, direct, rejectionOf, startServer, target, TYPE_ROW_SQL, typesTableDdl, uniqueTable } from './test-support.js';
+import { closeDirect, direct, rejectionOf, startServer, TYPE_ROW_SQL, target, typesTableDdl, uniqueTable } from './test-support.js';
 
 // Conformance, client 3 of 3: kysely-data-api 2 with kysely 0.27. It names parameters :0, :1, ...,
 // always asks for columnMetadata and treats an answer without it as a non-SELECT, takes insertId
@@ -77,7 +77,10 @@ describe('kysely with kysely-data-api against the local server', () => {
   });
 
   it('inserts with the insert id, selects it back and counts updates', async () => {
-    const inserted = await db.insertInto(people).values({ name: 'Alice', email: 'alice@example.com', age: 30, profile: '{"tags": ["a"]}' }).executeTakeFirstOrThrow();
+    const inserted = await db
+      .insertInto(people)
+      .values({ name: 'Alice', email: 'alice@example.com', age: 30, profile: '{"tags": ["a"]}' })
+      .executeTakeFirstOrThrow();
     expect(typeof inserted.insertId).toBe('bigint');
     const id = Number(inserted.insertId);
     expect(id).toBeGreaterThan(0);

@@ -16,10 +16,10 @@ import {
   rejectionOf,
   sdkClient,
   startServer,
-  target,
   TYPE_COLUMNS,
   TYPE_ROW_FIELDS,
   TYPE_ROW_SQL,
+  target,
   typesTableDdl,
   uniqueTable,
 } from './test-support.js';
@@ -136,8 +136,22 @@ describe('selects of every type', () => {
     ]);
     const ids = out.records!.map((record) => record[0]!.longValue!);
     expect(out.records).toEqual([
-      [{ longValue: ids[0] }, { stringValue: 'Category 1' }, { isNull: true }, { stringValue: '2019-11-12 22:00:11' }, { stringValue: '2019-11-12 22:15:25' }, { isNull: true }],
-      [{ longValue: ids[1] }, { stringValue: 'Category 2' }, { stringValue: 'Description of Category 2' }, { stringValue: '2019-11-12 22:17:11' }, { stringValue: '2019-11-12 22:21:36' }, { isNull: true }],
+      [
+        { longValue: ids[0] },
+        { stringValue: 'Category 1' },
+        { isNull: true },
+        { stringValue: '2019-11-12 22:00:11' },
+        { stringValue: '2019-11-12 22:15:25' },
+        { isNull: true },
+      ],
+      [
+        { longValue: ids[1] },
+        { stringValue: 'Category 2' },
+        { stringValue: 'Description of Category 2' },
+        { stringValue: '2019-11-12 22:17:11' },
+        { stringValue: '2019-11-12 22:21:36' },
+        { isNull: true },
+      ],
     ]);
     expect(out.numberOfRecordsUpdated).toBe(0);
   });
@@ -159,10 +173,10 @@ describe('selects of every type', () => {
   });
 
   it('answers formatRecordsAs JSON with formattedRecords and nothing else', async () => {
-    const out = await run(
-      `SELECT id, bool_col, int_col, double_col, decimal_col, name, varbinary_col, null_col, json_col FROM \`${types}\``,
-      { formatRecordsAs: 'JSON', includeResultMetadata: true },
-    );
+    const out = await run(`SELECT id, bool_col, int_col, double_col, decimal_col, name, varbinary_col, null_col, json_col FROM \`${types}\``, {
+      formatRecordsAs: 'JSON',
+      includeResultMetadata: true,
+    });
     expect(out.records).toBeUndefined();
     expect(out.columnMetadata).toBeUndefined();
     const rows = JSON.parse(out.formattedRecords!);
@@ -250,8 +264,14 @@ describe('inserts, updates and batches', () => {
           ...t,
           sql: `INSERT INTO \`${cats}\` (id, name) VALUES (:id, :name)`,
           parameterSets: [
-            [{ name: 'id', value: { longValue: 900001 } }, { name: 'name', value: { stringValue: name } }],
-            [{ name: 'id', value: { longValue: 900001 } }, { name: 'name', value: { stringValue: name } }],
+            [
+              { name: 'id', value: { longValue: 900001 } },
+              { name: 'name', value: { stringValue: name } },
+            ],
+            [
+              { name: 'id', value: { longValue: 900001 } },
+              { name: 'name', value: { stringValue: name } },
+            ],
           ],
         }),
       ),
@@ -270,7 +290,7 @@ describe('parameters and typeHint', () => {
         'CAST(:ts AS DATETIME(3)) AS ts_v, :dec + 0 AS dec_v, JSON_EXTRACT(:json, "$.k") AS json_v, :uuid AS uuid_v, \':s\' AS quoted -- :nope',
       {
         parameters: [
-          { name: 's', value: { stringValue: "it's \\ \"quoted\"" } },
+          { name: 's', value: { stringValue: 'it\'s \\ "quoted"' } },
           { name: 'l', value: { longValue: -42 } },
           { name: 'd', value: { doubleValue: 1.5 } },
           { name: 'b', value: { booleanValue: true } },
@@ -289,7 +309,7 @@ describe('parameters and typeHint', () => {
     // Parameters are bound as SQL literals (as a JDBC driver with client-side prepared statements
     // does), so a bare double selected back is a DECIMAL literal to MySQL.
     expect(values).toEqual([
-      "it's \\ \"quoted\"",
+      'it\'s \\ "quoted"',
       -42,
       '1.5',
       1,

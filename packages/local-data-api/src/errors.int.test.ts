@@ -3,8 +3,8 @@ import {
   BeginTransactionCommand,
   CommitTransactionCommand,
   ExecuteStatementCommand,
-  RollbackTransactionCommand,
   type RDSDataClient,
+  RollbackTransactionCommand,
 } from '@aws-sdk/client-rds-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_DEFAULTS, type LocalDataApi } from './server.js';
@@ -39,8 +39,7 @@ afterAll(async () => {
   await closeDirect();
 });
 
-const exec = (c: RDSDataClient, sql: string, extra: Record<string, unknown> = {}) =>
-  c.send(new ExecuteStatementCommand({ ...t, sql, ...extra }));
+const exec = (c: RDSDataClient, sql: string, extra: Record<string, unknown> = {}) => c.send(new ExecuteStatementCommand({ ...t, sql, ...extra }));
 const begin = (c: RDSDataClient) => c.send(new BeginTransactionCommand(t)).then((r) => r.transactionId!);
 const ends = { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn };
 const rowsWith = async (v: string) => (await direct().query(`SELECT v FROM \`${table}\` WHERE v LIKE ?`, [v]))[0];
@@ -176,7 +175,11 @@ describe('requests that are refused', () => {
 
   it('refuses a missing, wrong or stale signature as AWS does, and accepts unsigned calls when checks are off', async () => {
     const unsigned = await rawCall(server, 'Execute', { ...t, sql: 'SELECT 1' }, { sign: false });
-    expect([unsigned.status, unsigned.errorType, unsigned.json]).toEqual([403, 'MissingAuthenticationTokenException', { message: 'Missing Authentication Token' }]);
+    expect([unsigned.status, unsigned.errorType, unsigned.json]).toEqual([
+      403,
+      'MissingAuthenticationTokenException',
+      { message: 'Missing Authentication Token' },
+    ]);
 
     const wrongSecret = sdkClient(server, { accessKeyId: 'local', secretAccessKey: 'not-local' });
     const wrong = await rejectionOf(exec(wrongSecret, 'SELECT 1'));
@@ -211,7 +214,9 @@ describe('limits', () => {
   it('refuses a request over the request limit (4 MiB by default) before running anything', async () => {
     const before = server.stats().statements;
     const sets = Array.from({ length: 4_500 }, (_, i) => [{ name: 'v', value: { stringValue: `${i}-${'x'.repeat(1_000)}` } }]);
-    const error = await rejectionOf(client.send(new BatchExecuteStatementCommand({ ...t, sql: `INSERT INTO \`${table}\` (v) VALUES (:v)`, parameterSets: sets })));
+    const error = await rejectionOf(
+      client.send(new BatchExecuteStatementCommand({ ...t, sql: `INSERT INTO \`${table}\` (v) VALUES (:v)`, parameterSets: sets })),
+    );
     expect(error.name).toBe('BadRequestException');
     expect(error.message).toMatch(/exceeds the limit of 4194304 bytes/);
     expect(server.stats().statements).toBe(before);

@@ -1,4 +1,4 @@
-import { dataApiError, type DataApiError } from './errors.js';
+import { type DataApiError, dataApiError } from './errors.js';
 
 /** Switches that make the server answer as AWS does in bad times, for fault tests. */
 export interface Faults {

@@ -1,6 +1,6 @@
 import mysql, { type FieldPacket, type Pool, type PoolConnection } from 'mysql2/promise';
 import { isDdl, JsonColumns } from './json-columns.js';
-import { withStatementTimeout, type StatementRun } from './statement-timeout.js';
+import { type StatementRun, withStatementTimeout } from './statement-timeout.js';
 
 export type QueryResult = [unknown, FieldPacket[] | FieldPacket[][] | undefined];
 export type TransactionControl = 'START TRANSACTION' | 'COMMIT' | 'ROLLBACK';

@@ -75,7 +75,9 @@ describe('columnInfo: typeName and JDBC type as Aurora MySQL reports them', () =
 
 describe('columnMetadata', () => {
   it('answers the recorded INT UNSIGNED AUTO_INCREMENT id column', () => {
-    expect(columnMetadata(field(3, 10, { name: 'id', orgName: 'id', orgTable: 'cats', flags: F.NOT_NULL | F.PRI_KEY | F.UNSIGNED | F.AUTO_INCREMENT }))).toEqual({
+    expect(
+      columnMetadata(field(3, 10, { name: 'id', orgName: 'id', orgTable: 'cats', flags: F.NOT_NULL | F.PRI_KEY | F.UNSIGNED | F.AUTO_INCREMENT })),
+    ).toEqual({
       arrayBaseColumnType: 0,
       isAutoIncrement: true,
       isCaseSensitive: false,
@@ -159,13 +161,10 @@ describe('JSON output', () => {
   });
 
   it('maps Fields to formattedRecords values', () => {
-    expect([{ isNull: true }, { booleanValue: true }, { longValue: 3 }, { doubleValue: 1.5 }, { stringValue: 's' }, { blobValue: 'aGk=' }].map((f) => fieldToJson(f as never))).toEqual([
-      null,
-      true,
-      3,
-      1.5,
-      's',
-      'aGk=',
-    ]);
+    expect(
+      [{ isNull: true }, { booleanValue: true }, { longValue: 3 }, { doubleValue: 1.5 }, { stringValue: 's' }, { blobValue: 'aGk=' }].map((f) =>
+        fieldToJson(f as never),
+      ),
+    ).toEqual([null, true, 3, 1.5, 's', 'aGk=']);
   });
 });

@@ -1,5 +1,5 @@
-import mysql from 'mysql2';
 import type { FieldPacket } from 'mysql2';
+import mysql from 'mysql2';
 
 /**
  * MySQL result columns to Data API `Field`s and `columnMetadata`, as Aurora MySQL's Data API maps
@@ -41,9 +41,34 @@ export function stringifyExact(value: unknown): string {
 
 // MySQL protocol column types and flags.
 const T = {
-  DECIMAL: 0, TINY: 1, SHORT: 2, LONG: 3, FLOAT: 4, DOUBLE: 5, NULL: 6, TIMESTAMP: 7, LONGLONG: 8, INT24: 9,
-  DATE: 10, TIME: 11, DATETIME: 12, YEAR: 13, NEWDATE: 14, VARCHAR: 15, BIT: 16, JSON: 245, NEWDECIMAL: 246,
-  ENUM: 247, SET: 248, TINY_BLOB: 249, MEDIUM_BLOB: 250, LONG_BLOB: 251, BLOB: 252, VAR_STRING: 253, STRING: 254, GEOMETRY: 255,
+  DECIMAL: 0,
+  TINY: 1,
+  SHORT: 2,
+  LONG: 3,
+  FLOAT: 4,
+  DOUBLE: 5,
+  NULL: 6,
+  TIMESTAMP: 7,
+  LONGLONG: 8,
+  INT24: 9,
+  DATE: 10,
+  TIME: 11,
+  DATETIME: 12,
+  YEAR: 13,
+  NEWDATE: 14,
+  VARCHAR: 15,
+  BIT: 16,
+  JSON: 245,
+  NEWDECIMAL: 246,
+  ENUM: 247,
+  SET: 248,
+  TINY_BLOB: 249,
+  MEDIUM_BLOB: 250,
+  LONG_BLOB: 251,
+  BLOB: 252,
+  VAR_STRING: 253,
+  STRING: 254,
+  GEOMETRY: 255,
 } as const;
 const FLAG = { NOT_NULL: 1, PRI_KEY: 2, BLOB: 16, UNSIGNED: 32, BINARY: 128, ENUM: 256, AUTO_INCREMENT: 512, SET: 2048 } as const;
 const BINARY_CHARSET = 63;
@@ -94,9 +119,7 @@ export function columnInfo(field: FieldPacket, hints: ColumnHints = {}): ColumnI
   switch (type) {
     case T.TINY:
       // TINYINT(1) is a BIT to JDBC (tinyInt1isBit) and a boolean to the Data API.
-      return field.columnLength === 1
-        ? { kind: 'boolean', jdbcType: -7, typeName: 'BIT' }
-        : { kind: 'long', jdbcType: -6, typeName: `TINYINT${unsigned}` };
+      return field.columnLength === 1 ? { kind: 'boolean', jdbcType: -7, typeName: 'BIT' } : { kind: 'long', jdbcType: -6, typeName: `TINYINT${unsigned}` };
     case T.SHORT:
       return { kind: 'long', jdbcType: 5, typeName: `SMALLINT${unsigned}` };
     case T.INT24:
@@ -238,7 +261,14 @@ export function columnMetadata(field: FieldPacket, hints: ColumnHints = {}): Col
     isAutoIncrement: (flags & FLAG.AUTO_INCREMENT) !== 0,
     isSigned: numeric && !unsigned,
     isCurrency: false,
-    isCaseSensitive: info.kind === 'blob' || (info.kind === 'string' && info.typeName !== 'NULL' && info.jdbcType !== 91 && info.jdbcType !== 92 && info.jdbcType !== 93 && caseSensitiveCollation(field)),
+    isCaseSensitive:
+      info.kind === 'blob' ||
+      (info.kind === 'string' &&
+        info.typeName !== 'NULL' &&
+        info.jdbcType !== 91 &&
+        info.jdbcType !== 92 &&
+        info.jdbcType !== 93 &&
+        caseSensitiveCollation(field)),
     nullable: flags & FLAG.NOT_NULL ? 0 : 1,
     precision,
     scale,

@@ -35,7 +35,9 @@ describe('checkMysql', () => {
   it('names a wrong password as a refused login, without printing the password', async () => {
     const problem = await failure(withPassword(testDatabase().mysqlUrl, 'not-the-password-42'));
     expect(problem.problem).toBe('access-denied');
-    expect(problem.message).toMatch(/^MySQL\/MariaDB at 127\.0\.0\.1:\d+ refused the login \(Access denied for user '[^']+'@'[^']+' \(using password: YES\)\): check the user and password in MYSQL_URL$/);
+    expect(problem.message).toMatch(
+      /^MySQL\/MariaDB at 127\.0\.0\.1:\d+ refused the login \(Access denied for user '[^']+'@'[^']+' \(using password: YES\)\): check the user and password in MYSQL_URL$/,
+    );
     expect(problem.message).not.toContain('not-the-password-42');
   });
 

@@ -34,7 +34,17 @@ export interface MysqlServerInfo {
 
 const EXPECTED = 'mysql://user:password@host:port';
 // Errors that mean "nobody answered there", as opposed to "someone answered and said no".
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'PROTOCOL_CONNECTION_LOST']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+]);
 
 /** host:port of a MySQL URL, never its password; the text as given when it is not a URL. */
 export function describeMysqlUrl(mysqlUrl: string): string {
@@ -74,7 +84,10 @@ export function mysqlProblem(error: unknown, mysqlUrl: string, options: MysqlChe
     return new DatabaseUnreachable(`MySQL/MariaDB at ${where} refused the login (${text}): check the user and password in ${setting}`, 'access-denied');
   }
   if (code === 'ER_BAD_DB_ERROR') {
-    return new DatabaseUnreachable(`MySQL/MariaDB at ${where} has no such database (${text}): create it, or remove the database from ${setting}`, 'unknown-database');
+    return new DatabaseUnreachable(
+      `MySQL/MariaDB at ${where} has no such database (${text}): create it, or remove the database from ${setting}`,
+      'unknown-database',
+    );
   }
   if (code !== undefined && UNREACHABLE_CODES.has(code)) {
     return new DatabaseUnreachable(

@@ -67,11 +67,21 @@ describe('parameterLiteral', () => {
 
 describe('bindParameters', () => {
   it('replaces each :name with its literal, as often as it appears', () => {
-    expect(bind('SELECT :a, :b, :a', [{ name: 'a', value: { longValue: 1 } }, { name: 'b', value: { stringValue: 'x' } }])).toBe("SELECT 1, 'x', 1");
+    expect(
+      bind('SELECT :a, :b, :a', [
+        { name: 'a', value: { longValue: 1 } },
+        { name: 'b', value: { stringValue: 'x' } },
+      ]),
+    ).toBe("SELECT 1, 'x', 1");
   });
 
   it('takes names with a leading colon and numeric names (kysely-data-api sends :0, :1)', () => {
-    expect(bind('SELECT :0 + :1', [{ name: ':0', value: { longValue: 2 } }, { name: '1', value: { longValue: 3 } }])).toBe('SELECT 2 + 3');
+    expect(
+      bind('SELECT :0 + :1', [
+        { name: ':0', value: { longValue: 2 } },
+        { name: '1', value: { longValue: 3 } },
+      ]),
+    ).toBe('SELECT 2 + 3');
   });
 
   it.each([

@@ -1,10 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CallCounter, type CallStats } from './call-stats.js';
-import { noFaults, type Faults } from './faults.js';
+import { type Faults, noFaults } from './faults.js';
 import { createFront } from './http/front.js';
 import { MysqlBackend } from './mysql-backend.js';
-import { resolveConfig, type LocalDataApiOptions } from './options.js';
+import { type LocalDataApiOptions, resolveConfig } from './options.js';
 import type { LocalCredentials } from './sigv4.js';
 import { TransactionStore } from './transactions.js';
 
@@ -17,10 +17,10 @@ import { TransactionStore } from './transactions.js';
  * transactions.ts), listens and closes.
  */
 
-export { AURORA_SQL_MODE, LOCAL_DEFAULTS } from './defaults.js';
-export type { LocalDataApiOptions } from './options.js';
 export type { CallStats } from './call-stats.js';
+export { AURORA_SQL_MODE, LOCAL_DEFAULTS } from './defaults.js';
 export type { Faults } from './faults.js';
+export type { LocalDataApiOptions } from './options.js';
 
 export interface LocalDataApi {
   url: string;

@@ -1,5 +1,5 @@
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { IncomingHttpHeaders } from 'node:http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import type { DataApiError } from './errors.js';
 import { NodeSha256, verifySignature } from './sigv4.js';
@@ -16,7 +16,15 @@ async function signed(options: { secret?: string; date?: number; region?: string
     sha256: NodeSha256,
   });
   const request = await signer.sign(
-    { method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 8080, path: '/Execute', headers: { host: '127.0.0.1:8080', 'content-type': 'application/json' }, body },
+    {
+      method: 'POST',
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port: 8080,
+      path: '/Execute',
+      headers: { host: '127.0.0.1:8080', 'content-type': 'application/json' },
+      body,
+    },
     { signingDate: new Date(options.date ?? now) },
   );
   return Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v]));
@@ -96,20 +104,43 @@ describe('verifySignature', () => {
   it('accepts what @smithy/signature-v4 signs for paths, queries, headers and services of every shape, and refuses each one changed', async () => {
     const cases: { path: string; query: Record<string, string>; headers: Record<string, string>; service: string }[] = [
       { path: '/Execute', query: {}, headers: { 'content-type': 'application/json' }, service: 'rds-data' },
-      { path: '/identify', query: { a: 'b c', z: '1', 'é': 'ü/?' }, headers: { 'x-custom': '  two   spaces  ', 'content-type': 'application/json; charset=utf-8' }, service: 'execute-api' },
-      { path: '/2015-03-31/functions/my-function/invocations', query: { empty: '' }, headers: { 'x-amz-user-agent': 'aws-sdk-js/3', 'x-amz-target': 'X.Y' }, service: 'lambda' },
+      {
+        path: '/identify',
+        query: { a: 'b c', z: '1', é: 'ü/?' },
+        headers: { 'x-custom': '  two   spaces  ', 'content-type': 'application/json; charset=utf-8' },
+        service: 'execute-api',
+      },
+      {
+        path: '/2015-03-31/functions/my-function/invocations',
+        query: { empty: '' },
+        headers: { 'x-amz-user-agent': 'aws-sdk-js/3', 'x-amz-target': 'X.Y' },
+        service: 'lambda',
+      },
     ];
     for (const c of cases) {
       const signer = new SignatureV4({ credentials, region: 'eu-central-1', service: c.service, sha256: NodeSha256 });
       const request = await signer.sign(
-        { method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 3000, path: c.path, query: c.query, headers: { host: '127.0.0.1:3000', ...c.headers }, body },
+        {
+          method: 'POST',
+          protocol: 'http:',
+          hostname: '127.0.0.1',
+          port: 3000,
+          path: c.path,
+          query: c.query,
+          headers: { host: '127.0.0.1:3000', ...c.headers },
+          body,
+        },
         { signingDate: new Date(now) },
       );
       const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v]));
       const search = new URLSearchParams(c.query).toString();
       const path = `${c.path}${search ? `?${search}` : ''}`;
       const check = (changed: { path?: string; headers?: IncomingHttpHeaders; body?: string }) =>
-        verifySignature({ method: 'POST', path: changed.path ?? path, headers: changed.headers ?? headers, body: Buffer.from(changed.body ?? body) }, credentials, { now, service: c.service }).then(
+        verifySignature(
+          { method: 'POST', path: changed.path ?? path, headers: changed.headers ?? headers, body: Buffer.from(changed.body ?? body) },
+          credentials,
+          { now, service: c.service },
+        ).then(
           () => undefined,
           (error: DataApiError) => error.name,
         );
@@ -121,4 +152,3 @@ describe('verifySignature', () => {
     }
   });
 });
-

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
+import { createHash, createHmac, type Hash, type Hmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { getCanonicalHeaders, SignatureV4Base } from '@smithy/signature-v4';
 import { dataApiError } from './errors.js';
@@ -103,7 +103,10 @@ function checkDate(headers: IncomingHttpHeaders, scopeDate: string, options: { m
     throw dataApiError('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier than ${toAmzDate(now - skew)} (${toAmzDate(now)} - 5 min.)`);
   }
   if (signedAt > now + skew) {
-    throw dataApiError('InvalidSignatureException', `Signature not yet current: ${amzDate} is still later than ${toAmzDate(now + skew)} (${toAmzDate(now)} + 5 min.)`);
+    throw dataApiError(
+      'InvalidSignatureException',
+      `Signature not yet current: ${amzDate} is still later than ${toAmzDate(now + skew)} (${toAmzDate(now)} + 5 min.)`,
+    );
   }
   return amzDate;
 }
@@ -177,5 +180,8 @@ function parseAmzDate(value: string): Date {
 }
 
 function toAmzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }

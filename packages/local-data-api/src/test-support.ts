@@ -3,7 +3,7 @@ import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { SignatureV4 } from '@smithy/signature-v4';
 import mysql from 'mysql2/promise';
 import { inject } from 'vitest';
-import { LOCAL_DEFAULTS, startLocalDataApi, type LocalDataApi, type LocalDataApiOptions } from './server.js';
+import { LOCAL_DEFAULTS, type LocalDataApi, type LocalDataApiOptions, startLocalDataApi } from './server.js';
 import { NodeSha256 } from './sigv4.js';
 
 /**
@@ -60,7 +60,12 @@ export async function rawCall(
   server: LocalDataApi,
   operation: string,
   body: unknown,
-  options: { sign?: boolean; credentials?: { accessKeyId: string; secretAccessKey: string }; signingDate?: Date; tamper?: (headers: Record<string, string>) => void } = {},
+  options: {
+    sign?: boolean;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+    signingDate?: Date;
+    tamper?: (headers: Record<string, string>) => void;
+  } = {},
 ): Promise<RawResponse> {
   const url = new URL(`/${operation}`, server.url);
   const text = typeof body === 'string' ? body : JSON.stringify(body);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PoolConnection } from 'mysql2/promise';
-import { transactionBusy, transactionNotFound, type TransactionGone } from './errors.js';
+import { type TransactionGone, transactionBusy, transactionNotFound } from './errors.js';
 
 export interface Transaction {
   id: string;

@@ -1,5 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dataApiError, multiStatements, schemaNotSupported } from './errors.js';
 import type { ResultSetOptions } from './mysql-fields.js';
 import { isMultiStatement } from './sql-text.js';

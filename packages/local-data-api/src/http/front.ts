@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallCounter } from '../call-stats.js';
 import { dataApiError, toDataApiError } from '../errors.js';
-import { faultError, type Faults } from '../faults.js';
+import { type Faults, faultError } from '../faults.js';
 import { OPERATIONS, type OperationContext } from '../operations/index.js';
 import type { ServerConfig } from '../options.js';
 import { verifySignature } from '../sigv4.js';
 import { headerBytes, parseJson, readBody, send, sendText } from '../wire.js';
-import { routeLocal, type LocalSwitches } from './local-router.js';
+import { type LocalSwitches, routeLocal } from './local-router.js';
 
 export interface FrontOptions {
   config: Pick<ServerConfig, 'maxRequestBytes' | 'verifySignatures' | 'credentials' | 'maxClockSkewMs' | 'resourceArn' | 'log'>;

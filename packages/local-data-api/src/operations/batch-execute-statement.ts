@@ -1,8 +1,8 @@
 import type { ResultSetHeader } from 'mysql2/promise';
 import { dataApiError } from '../errors.js';
 import { bindParameters, parameterMap } from '../params.js';
-import { statementText, type Json } from '../wire.js';
-import { limited, onConnection, type OperationContext } from './context.js';
+import { type Json, statementText } from '../wire.js';
+import { limited, type OperationContext, onConnection } from './context.js';
 import { checkTarget } from './target.js';
 
 /** BatchExecuteStatement (`/BatchExecute`): one statement per parameter set, outside a transaction all or nothing. */

@@ -4,7 +4,7 @@ import type { MysqlBackend } from '../mysql-backend.js';
 import type { ServerConfig } from '../options.js';
 import type { StatementRun } from '../statement-timeout.js';
 import type { Transaction, TransactionStore } from '../transactions.js';
-import { optionalString, type Json } from '../wire.js';
+import { type Json, optionalString } from '../wire.js';
 
 /** What every operation works with. */
 export interface OperationContext {

@@ -1,5 +1,5 @@
 import { dataApiError } from '../errors.js';
-import { optionalString, type Json } from '../wire.js';
+import { type Json, optionalString } from '../wire.js';
 import type { OperationContext } from './context.js';
 import { checkTarget } from './target.js';
 

@@ -1,10 +1,10 @@
 import type { FieldPacket, ResultSetHeader } from 'mysql2/promise';
 import { dataApiError, responseTooLarge } from '../errors.js';
-import { columnMetadata, fieldReader, fieldToJson, stringifyExact, type Field, type ResultSetOptions } from '../mysql-fields.js';
 import type { QueryResult } from '../mysql-backend.js';
+import { columnMetadata, type Field, fieldReader, fieldToJson, type ResultSetOptions, stringifyExact } from '../mysql-fields.js';
 import { bindParameters, parameterMap } from '../params.js';
-import { readFormat, readResultSetOptions, statementText, type Json } from '../wire.js';
-import { limited, onConnection, type OperationContext } from './context.js';
+import { type Json, readFormat, readResultSetOptions, statementText } from '../wire.js';
+import { limited, type OperationContext, onConnection } from './context.js';
 import { checkTarget } from './target.js';
 
 interface ExecuteRequest {
@@ -45,10 +45,7 @@ async function resultSet(context: OperationContext, request: ExecuteRequest, row
 function formattedRecords(context: OperationContext, records: Field[][], fields: FieldPacket[]): string {
   const labels = fields.map((field) => field.name);
   if (new Set(labels).size !== labels.length) {
-    throw dataApiError(
-      'BadRequestException',
-      'The result set contains duplicate column names; give each column a distinct alias to use formatRecordsAs JSON.',
-    );
+    throw dataApiError('BadRequestException', 'The result set contains duplicate column names; give each column a distinct alias to use formatRecordsAs JSON.');
   }
   const objects = records.map((record) => Object.fromEntries(record.map((field, i) => [labels[i], fieldToJson(field)])));
   const text = stringifyExact(objects);

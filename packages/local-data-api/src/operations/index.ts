@@ -1,7 +1,7 @@
 import { dataApiError } from '../errors.js';
 import { batchExecuteStatement } from './batch-execute-statement.js';
-import type { Operation } from './context.js';
 import { beginTransaction } from './begin-transaction.js';
+import type { Operation } from './context.js';
 import { commitTransaction, rollbackTransaction } from './end-transaction.js';
 import { executeStatement } from './execute-statement.js';
 
