@@ -37,12 +37,12 @@ export function renderChart(cells: { path: string; concurrency: number; rps: num
   });
   paths.forEach((path, p) => {
     parts.push(`<rect x="${left + p * 240}" y="${bottom + 40}" width="12" height="12" fill="${colors[p % colors.length]}"/>`);
-    parts.push(`<text x="${left + p * 240 + 18}" y="${bottom + 50}">${escape(labels[path] ?? path)}</text>`);
+    parts.push(`<text x="${left + p * 240 + 18}" y="${bottom + 50}">${escapeXml(labels[path] ?? path)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n');
 }
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 }

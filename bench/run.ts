@@ -284,8 +284,17 @@ async function measureColdStart(stack: LocalStack) {
   };
 }
 
-function printReport(report: any) {
-  const cells = report.throughput as CellResult[];
+interface BenchReport {
+  date: string;
+  machine: { cpus: number; cpuModel: string | undefined; memoryGiB: number; node: string };
+  settings: { durationS: number; warmupS: number; seed: number; customers: number; mix: string };
+  throughput: CellResult[];
+  perKind: Awaited<ReturnType<typeof countPerKind>>;
+  coldStart: Awaited<ReturnType<typeof measureColdStart>>;
+}
+
+function printReport(report: BenchReport) {
+  const cells = report.throughput;
   console.log(
     `identify benchmark, ${report.date}, ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}`,
   );
@@ -302,7 +311,7 @@ function printReport(report: any) {
   if (b && c) console.log(`\n(b) / (c) throughput at concurrency ${top}: ${Math.round((b.rps / c.rps) * 100)}% (target ≥ 60%)`);
   console.log('\n| kind of request | Data API calls | by operation | SQL statements via Data API | SQL statements direct |');
   console.log('| --- | ---: | --- | ---: | ---: |');
-  for (const [kind, row] of Object.entries(report.perKind as Record<string, any>)) {
+  for (const [kind, row] of Object.entries(report.perKind)) {
     const ops = Object.entries(row.callsByOperation)
       .map(([op, n]) => `${op} ${n}`)
       .join(', ');

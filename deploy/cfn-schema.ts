@@ -137,9 +137,9 @@ export class TemplateValidator {
       const properties = resource.Properties ?? {};
       if (specType === CUSTOM_RESOURCE) {
         // A custom resource's own properties are free-form; ServiceToken and ServiceTimeout are AWS's.
-        this.checkObject(at + '.Properties', properties, pick(spec.properties, ['ServiceToken', 'ServiceTimeout']), report, names, template, true);
+        this.checkObject(`${at}.Properties`, properties, pick(spec.properties, ['ServiceToken', 'ServiceTimeout']), report, names, template, true);
       } else {
-        this.checkObject(at + '.Properties', properties, spec.properties, report, names, template, false);
+        this.checkObject(`${at}.Properties`, properties, spec.properties, report, names, template, false);
       }
     }
     for (const [name, output] of Object.entries(template.Outputs ?? {})) {
@@ -198,7 +198,10 @@ export class TemplateValidator {
         return;
       case 'string':
       case 'date-time':
-        if (typeof value !== 'string' && typeof value !== 'number') return report(path, `must be a string, not ${describe(value)}`);
+        if (typeof value !== 'string' && typeof value !== 'number') {
+          report(path, `must be a string, not ${describe(value)}`);
+          return;
+        }
         if (type.type === 'string' && type.allowedValues && !type.allowedValues.includes(String(value))) {
           report(path, `must be one of ${type.allowedValues.join(', ')}, not ${JSON.stringify(value)}`);
         }
@@ -206,7 +209,10 @@ export class TemplateValidator {
       case 'number':
       case 'integer': {
         const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-        if (typeof number !== 'number' || Number.isNaN(number)) return report(path, `must be a number, not ${describe(value)}`);
+        if (typeof number !== 'number' || Number.isNaN(number)) {
+          report(path, `must be a number, not ${describe(value)}`);
+          return;
+        }
         if (type.type === 'integer' && !Number.isInteger(number)) report(path, `must be an integer, not ${number}`);
         return;
       }
@@ -217,7 +223,10 @@ export class TemplateValidator {
         if (value !== null) report(path, `must be null, not ${describe(value)}`);
         return;
       case 'tag':
-        if (!isPlainObject(value) || !('Key' in value) || !('Value' in value)) return report(path, 'must be a tag {Key, Value}');
+        if (!isPlainObject(value) || !('Key' in value) || !('Value' in value)) {
+          report(path, 'must be a tag {Key, Value}');
+          return;
+        }
         this.checkObject(
           path,
           value,
@@ -229,15 +238,24 @@ export class TemplateValidator {
         );
         return;
       case 'array':
-        if (!Array.isArray(value)) return report(path, `must be a list, not ${describe(value)}`);
-        value.forEach((item, i) => this.checkValue(`${path}[${i}]`, item, type.element, report, names, template));
+        if (!Array.isArray(value)) {
+          report(path, `must be a list, not ${describe(value)}`);
+          return;
+        }
+        for (const [i, item] of value.entries()) this.checkValue(`${path}[${i}]`, item, type.element, report, names, template);
         return;
       case 'map':
-        if (!isPlainObject(value)) return report(path, `must be a map, not ${describe(value)}`);
+        if (!isPlainObject(value)) {
+          report(path, `must be a map, not ${describe(value)}`);
+          return;
+        }
         for (const [key, item] of Object.entries(value)) this.checkValue(`${path}.${key}`, item, type.element, report, names, template);
         return;
       case 'ref': {
-        if (!isPlainObject(value)) return report(path, `must be an object, not ${describe(value)}`);
+        if (!isPlainObject(value)) {
+          report(path, `must be an object, not ${describe(value)}`);
+          return;
+        }
         const definition = this.typeDefinition(type.reference.$ref);
         this.checkObject(path, value, definition.properties, report, names, template, false);
         return;
@@ -307,7 +325,10 @@ export class TemplateValidator {
 
   private checkGetAtt(path: string, logicalId: string, attribute: unknown, report: (path: string, message: string) => void, template: Template): void {
     const target = template.Resources[logicalId];
-    if (!target) return report(path, `Fn::GetAtt names no resource of the template: ${logicalId}`);
+    if (!target) {
+      report(path, `Fn::GetAtt names no resource of the template: ${logicalId}`);
+      return;
+    }
     if (typeof attribute !== 'string') return; // an attribute chosen by an intrinsic
     if (target.Type.startsWith('Custom::')) return; // a custom resource's Data: any name
     const spec = this.resource(target.Type);

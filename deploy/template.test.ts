@@ -206,6 +206,7 @@ describe('the API', () => {
 describe('who may call the API', () => {
   const ROUTE = 'HttpApiRoutePostIdentify';
   const AUTHORIZER = 'HttpApiAuthorizerJwt';
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JavaScript template
   const INVOKE_ARN = 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${HttpApi}/$default/POST/identify';
   const ofType = (template: Template, type: string) => Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 
@@ -355,7 +356,7 @@ describe('the bundles, unzipped and run by Node as Lambda would', () => {
       await handler(event, { getRemainingTimeInMillis: () => 300000, logStreamName: 'stream' });
       console.log(JSON.stringify({ path: m.MIGRATIONS_PATH, statements, sent }));
     `);
-    expect(result.path).toBe(join(dir, 'db/migrations') + '/');
+    expect(result.path).toBe(`${join(dir, 'db/migrations')}/`);
     const { loadMigrations } = await import('../db/migrations/index.js');
     // Besides the ledger's and the lock's own statements: every migration statement, in order, each recorded once applied.
     expect(result.statements.filter((statement: string) => !/\bschema_migrations/.test(statement))).toEqual(

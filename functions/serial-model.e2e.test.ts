@@ -30,7 +30,7 @@ describe('serial sequences against the reference model', () => {
         const realIds = [actual.primaryContactId, ...actual.secondaryContactIds].filter((id: number) => ![...realIdOf.values()].includes(id));
         const newModelIds = model.rows.map((row) => row.id).filter((id) => !realIdOf.has(id));
         expect(realIds.length, `step ${step}: rows created`).toBe(newModelIds.length);
-        newModelIds.forEach((id, i) => realIdOf.set(id, realIds[i]));
+        for (const [i, id] of newModelIds.entries()) realIdOf.set(id, realIds[i]);
         const translated = {
           ...expected.contact,
           primaryContactId: realIdOf.get(expected.contact.primaryContactId),

@@ -134,7 +134,7 @@ INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (:emai
 /** `(:root0, :root1, …)` and its parameters. */
 function rootList(roots: readonly number[]): { sql: string | null; params: SqlParams } {
   const params: SqlParams = {};
-  roots.forEach((root, i) => (params[`root${i}`] = root));
+  for (const [i, root] of roots.entries()) params[`root${i}`] = root;
   return { sql: roots.length === 0 ? null : `(${roots.map((_, i) => `:root${i}`).join(', ')})`, params };
 }
 

@@ -36,8 +36,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const handle = async (request: IncomingMessage): Promise<GatewayResponse> => {
     const body = await readBody(request);
     if (body === null) return gatewayError(413, 'Request Entity Too Large');
-    const requestId = randomBytes(10).toString('base64').replace(/[+/=]/g, '').slice(0, 14) + 'EMA=';
-    let caller;
+    const requestId = `${randomBytes(10).toString('base64').replace(/[+/=]/g, '').slice(0, 14)}EMA=`;
+    let caller: Parameters<typeof buildEvent>[1]['caller'];
     if (options.principal) {
       const verdict = await authorize({ method: request.method!, target: request.url!, headers: request.headers, body }, options.principal);
       if (!verdict.allowed) return withRequestId(gatewayError(403, verdict.message), requestId);

@@ -126,7 +126,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   for (const row of [...rows].sort((a, b) => a.id - b.id)) {
     const keys = [row.email && emailKey(row.email), row.phoneNumber && phoneKey(row.phoneNumber)].filter(Boolean) as string[];
     if (keys.every((key) => seenKeys.has(key))) fail(`row ${row.id} brought nothing new`);
-    keys.forEach((key) => seenKeys.add(key));
+    for (const key of keys) seenKeys.add(key);
   }
 
   // Every response was a valid group at some point, and groups only grow in real time.

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
 
   const quiet = options.quiet;
   const logLines = new LineWriter((text) => process.stdout.write(text));
-  let server;
+  let server: Awaited<ReturnType<typeof startLocalDataApi>>;
   try {
     server = await startLocalDataApi({ ...serverOptions(options), log: quiet ? undefined : (line) => logLines.line(`${new Date().toISOString()} ${line}`) });
   } catch (error) {
