@@ -7,7 +7,7 @@ import { prng } from '../dev/prng.js';
  */
 export type Kind = 'repeat' | 'new-customer' | 'new-detail' | 'merge';
 export const KINDS: Kind[] = ['repeat', 'new-customer', 'new-detail', 'merge'];
-export const DEFAULT_MIX: Record<Kind, number> = { repeat: 0.6, 'new-customer': 0.2, 'new-detail': 0.15, merge: 0.05 };
+const DEFAULT_MIX: Record<Kind, number> = { repeat: 0.6, 'new-customer': 0.2, 'new-detail': 0.15, merge: 0.05 };
 
 export interface BenchRequest {
   kind: Kind;

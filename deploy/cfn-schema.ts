@@ -338,7 +338,7 @@ export class TemplateValidator {
   }
 }
 
-export function isIntrinsic(value: unknown): value is Record<string, unknown> {
+function isIntrinsic(value: unknown): value is Record<string, unknown> {
   if (!isPlainObject(value)) return false;
   const keys = Object.keys(value);
   return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0]!.startsWith('Fn::'));

@@ -1,9 +1,9 @@
-import { checkMysql, DatabaseUnreachable, describeMysqlUrl, mysqlProblem, parseMysqlUrl } from 'local-data-api/mysql';
+import { DatabaseUnreachable, mysqlProblem, parseMysqlUrl } from 'local-data-api/mysql';
 import mysql from 'mysql2/promise';
 
 /** Local-only helpers for the MySQL/MariaDB server behind the local Data API (never used by the handler). */
 
-export { checkMysql, DatabaseUnreachable, describeMysqlUrl };
+export { DatabaseUnreachable };
 
 const NAME = /^[A-Za-z0-9_]{1,64}$/;
 

@@ -20,7 +20,7 @@ export interface Offline {
  * counts a cold start only when AWS_LAMBDA_INITIALIZATION_TYPE is `on-demand`
  * (@aws-lambda-powertools/commons Utility), and serverless-offline copies every AWS_* variable over.
  */
-export const LAMBDA_RUNTIME_ENV = { AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' } as const;
+const LAMBDA_RUNTIME_ENV = { AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' } as const;
 
 /** Where serverless-esbuild builds the function for the stack whose Lambda invoke port is `lambdaPort`. */
 export function localBuildFolder(lambdaPort: number): string {

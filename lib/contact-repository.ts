@@ -15,7 +15,7 @@ export const FIRST_READ_ROWS = 1_000;
  * Bytes of one page of rows in a Data API response. AWS refuses a response over 1 MiB (1,048,576
  * bytes of JSON); this leaves room for the envelope and for escaping beyond JSON's own.
  */
-export const PAGE_BUDGET_BYTES = 900_000;
+const PAGE_BUDGET_BYTES = 900_000;
 
 /**
  * Bytes of a row in the Data API's JSON besides its quoted email and phone: the field wrappers
@@ -327,7 +327,7 @@ function rowBytes(overhead: number, stats: Pick<SecondaryStats, 'maxEmail' | 'ma
 }
 
 /** How many rows fit in a page within PAGE_BUDGET_BYTES. */
-export function rowsPerPage(overhead: number, stats: Pick<SecondaryStats, 'maxEmail' | 'maxPhone'>): number {
+function rowsPerPage(overhead: number, stats: Pick<SecondaryStats, 'maxEmail' | 'maxPhone'>): number {
   return Math.max(1, Math.floor(PAGE_BUDGET_BYTES / rowBytes(overhead, stats)));
 }
 

@@ -30,7 +30,7 @@ export const RETRY = { maxAttempts: 12, baseDelayMs: 20, maxDelayMs: 1_000 };
  * the latency), bounded connect and request times, and no retries of its own: every retry goes
  * through lib/retry.ts, which knows which calls are safe to repeat and how much time is left.
  */
-export function createDataApiClient(config: Pick<Config, 'requestTimeoutMs'>): RDSDataClient {
+function createDataApiClient(config: Pick<Config, 'requestTimeoutMs'>): RDSDataClient {
   return new RDSDataClient({
     maxAttempts: 1,
     requestHandler: {

@@ -58,7 +58,7 @@ function noteGroupSize(deps: Dependencies, groupSize: number, ids: { primaryCont
 }
 
 /** The `groupSize` an error carries, if it carries a usable one. */
-export function groupSizeOf(error: unknown): number | undefined {
+function groupSizeOf(error: unknown): number | undefined {
   const size = (error as { groupSize?: unknown } | null | undefined)?.groupSize;
   return typeof size === 'number' && Number.isSafeInteger(size) && size > 0 ? size : undefined;
 }

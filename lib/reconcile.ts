@@ -5,7 +5,7 @@ import type { IdentifyRequest } from './request.js';
  * the repository reads the rows and carries out the plan.
  */
 
-export type LinkPrecedence = 'primary' | 'secondary';
+type LinkPrecedence = 'primary' | 'secondary';
 
 /** A live Contact row, as the repository reads it. */
 export interface ContactRow {

@@ -5,7 +5,7 @@
 const EMAIL_LIKE = /[^\s'"`,;:()<>[\]{}]*@[^\s'"`,;:()<>[\]{}]*/g;
 const DIGIT_RUN = /\+?\d[\d\s().-]{3,}\d/g;
 
-export function redact(text: string): string {
+function redact(text: string): string {
   return redactEmails(text).replace(DIGIT_RUN, '<digits>');
 }
 

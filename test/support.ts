@@ -21,7 +21,7 @@ export function dataApiClient(): RDSDataClient {
   return new RDSDataClient({ endpoint: stack().dataApiUrl, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials });
 }
 
-export function dataApiExecutor(client = dataApiClient()): DataApiExecutor {
+function dataApiExecutor(client = dataApiClient()): DataApiExecutor {
   return new DataApiExecutor(client, {
     resourceArn: LOCAL_DEFAULTS.resourceArn,
     secretArn: LOCAL_DEFAULTS.secretArn,

@@ -13,7 +13,7 @@ import type { Database } from './database.js';
 
 export const AURORA_MYSQL_VERSION = '8.0.42';
 
-export function mysqlDownloadCache(): string {
+function mysqlDownloadCache(): string {
   return join(tmpdir(), 'mysqlmsn', 'binaries');
 }
 

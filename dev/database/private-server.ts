@@ -140,7 +140,7 @@ async function waitUntilReady(mysqlUrl: string, exited: () => boolean, errorLog:
   }
 }
 
-export function stopProcess(pid: number, timeoutMs = 60_000): Promise<void> {
+function stopProcess(pid: number, timeoutMs = 60_000): Promise<void> {
   return new Promise((resolveStop) => {
     if (!isAlive(pid)) return resolveStop();
     process.kill(pid, 'SIGTERM');

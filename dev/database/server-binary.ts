@@ -37,7 +37,7 @@ async function isExecutable(path: string): Promise<boolean> {
   );
 }
 
-export function searchDirectories(env: NodeJS.ProcessEnv = process.env): string[] {
+function searchDirectories(env: NodeJS.ProcessEnv = process.env): string[] {
   const fromPath = (env.PATH ?? '').split(delimiter).filter((dir) => dir !== '');
   return [...new Set([...fromPath, ...USUAL_PLACES])];
 }

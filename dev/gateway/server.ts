@@ -13,7 +13,7 @@ import { type GatewayResponse, gatewayError, INTERNAL_ERROR, mapResult } from '.
  */
 
 /** API Gateway's request payload limit. */
-export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /** API Gateway's integration timeout for HTTP APIs. */
 const INTEGRATION_TIMEOUT_MS = 30_000;
 

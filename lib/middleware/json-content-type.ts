@@ -22,7 +22,7 @@ export function jsonContentType(): MiddlewareObj<APIGatewayProxyEventV2> {
 }
 
 /** The parsed media type when `header` is acceptable; otherwise throws BadInput 415 saying why. */
-export function acceptedContentType(header: string | undefined): MIMEType {
+function acceptedContentType(header: string | undefined): MIMEType {
   if (header === undefined || header.trim() === '') {
     throw new BadInput('Content-Type is missing: send Content-Type: application/json', 415);
   }

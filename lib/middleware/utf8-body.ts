@@ -29,7 +29,7 @@ export function utf8Body(): MiddlewareObj<APIGatewayProxyEventV2> {
   };
 }
 
-export function decodeUtf8(bytes: Uint8Array): string {
+function decodeUtf8(bytes: Uint8Array): string {
   try {
     return STRICT_UTF8.decode(bytes);
   } catch {

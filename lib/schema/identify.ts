@@ -6,7 +6,7 @@
  * lib/request.ts and are described here in words.
  */
 
-export const MAX_SAFE_PHONE_NUMBER = Number.MAX_SAFE_INTEGER;
+const MAX_SAFE_PHONE_NUMBER = Number.MAX_SAFE_INTEGER;
 
 export const IdentifyRequestSchema = {
   $id: 'IdentifyRequest',

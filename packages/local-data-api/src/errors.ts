@@ -37,7 +37,7 @@ export type DataApiErrorName =
   | 'InternalServerErrorException';
 
 /** Status codes: the `httpError` of each shape in the Smithy model; the SigV4 ones as every AWS front door sends them. */
-export const STATUS: Record<DataApiErrorName, number> = {
+const STATUS: Record<DataApiErrorName, number> = {
   BadRequestException: 400,
   DatabaseErrorException: 400,
   StatementTimeoutException: 400,
@@ -61,7 +61,7 @@ export function dataApiError(name: DataApiErrorName, message: string, members?: 
 }
 
 /** A MySQL error as the Data API reports it ("Database error code: 1146. Message: Table 'x.y' doesn't exist"). */
-export function databaseError(error: { errno?: number; message: string }): DataApiError {
+function databaseError(error: { errno?: number; message: string }): DataApiError {
   const code = error.errno ? `Database error code: ${error.errno}. Message: ` : '';
   return dataApiError('DatabaseErrorException', `${code}${error.message}`);
 }

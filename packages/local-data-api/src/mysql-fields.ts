@@ -75,7 +75,7 @@ const BINARY_CHARSET = 63;
 const NOT_FIXED_DEC = 31;
 const INT_MAX = 2_147_483_647;
 
-export type Kind = 'boolean' | 'long' | 'double' | 'decimal' | 'string' | 'blob';
+type Kind = 'boolean' | 'long' | 'double' | 'decimal' | 'string' | 'blob';
 
 export interface ColumnInfo {
   kind: Kind;
@@ -89,11 +89,11 @@ export interface ColumnHints {
   json?: boolean;
 }
 
-export function columnType(field: FieldPacket): number {
+function columnType(field: FieldPacket): number {
   return field.columnType ?? (field as { type?: number }).type ?? T.VAR_STRING;
 }
 
-export function isBinary(field: FieldPacket): boolean {
+function isBinary(field: FieldPacket): boolean {
   return field.characterSet === BINARY_CHARSET;
 }
 

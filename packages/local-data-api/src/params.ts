@@ -14,7 +14,7 @@ export interface SqlParameter {
   typeHint?: unknown;
 }
 
-export const TYPE_HINTS = ['DATE', 'TIME', 'TIMESTAMP', 'DECIMAL', 'JSON', 'UUID'] as const;
+const TYPE_HINTS = ['DATE', 'TIME', 'TIMESTAMP', 'DECIMAL', 'JSON', 'UUID'] as const;
 
 const FORMATS: Record<string, RegExp> = {
   DATE: /^\d{4}-\d{2}-\d{2}$/,
