@@ -59,6 +59,10 @@ export async function startServerlessOffline(options: {
       SLS_DEPRECATION_DISABLE: '*',
       SERVERLESS_PLATFORM_STAGE: '',
       CI: '1',
+      // serverless-offline logs a notice line per invocation ("(λ: identify) RequestId ... Duration"),
+      // which this process would read only to drop: unless asked for the handler's output, the
+      // framework logs warnings and errors only. A level set by the caller wins.
+      SLS_LOG_LEVEL: process.env.SLS_LOG_LEVEL || (options.stdout ? 'notice' : 'warning'),
     },
     // Per request the handler writes a log line and a metrics line to stdout: piping them only to
     // drop them costs a read and a split per line in this process, under load.
