@@ -19,7 +19,7 @@ import { createDependencies } from '../lib/container.js';
 import type { SqlExecutor } from '../lib/sql-executor.js';
 import { renderChart } from './chart.js';
 import { measureLargeGroups, printLargeGroups } from './large-groups.js';
-import { MysqlExecutor } from './mysql-executor.js';
+import { MysqlExecutor } from '../dev/mysql-executor.js';
 import { type BenchRequest, KINDS, type Kind, seedCustomers, Workload } from './workload.js';
 
 /**
