@@ -14,12 +14,12 @@ import { parse } from 'yaml';
 import { apiEvent, type Handler, lambdaContext } from '../dev/lambda.js';
 import { type LocalStack, localStackOptionsFromEnv, PROJECT_ROOT, startLocalStack } from '../dev/local-stack.js';
 import { DatabaseUnreachable } from '../dev/mysql.js';
+import { MysqlExecutor } from '../dev/mysql-executor.js';
 import { gatewaySigner } from '../dev/sign.js';
 import { createDependencies } from '../lib/container.js';
 import type { SqlExecutor } from '../lib/sql-executor.js';
 import { renderChart } from './chart.js';
 import { measureLargeGroups, printLargeGroups } from './large-groups.js';
-import { MysqlExecutor } from '../dev/mysql-executor.js';
 import { type BenchRequest, KINDS, type Kind, seedCustomers, Workload } from './workload.js';
 
 /**
