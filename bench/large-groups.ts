@@ -68,11 +68,15 @@ export async function measureLargeGroups(stack: LocalStack, pool: Pool, database
       answerBytes: Buffer.byteLength(JSON.stringify(result)),
     };
   };
-  return [
-    await run('read, 20,000 contacts', 20_000, 1_000, { email: seededEmail(group20k, 777) }),
-    await run('read, 100,000 contacts', 100_000, 4_000, { email: seededEmail(group100k, 777) }),
-    await run('merge, 10,000 + 10,000 contacts', 20_000, 3_000, { email: seededEmail(older, 5), phoneNumber: newer.phone }),
-  ];
+  try {
+    return [
+      await run('read, 20,000 contacts', 20_000, 1_000, { email: seededEmail(group20k, 777) }),
+      await run('read, 100,000 contacts', 100_000, 4_000, { email: seededEmail(group100k, 777) }),
+      await run('merge, 10,000 + 10,000 contacts', 20_000, 3_000, { email: seededEmail(older, 5), phoneNumber: newer.phone }),
+    ];
+  } finally {
+    client.destroy();
+  }
 }
 
 export function printLargeGroups(runs: LargeGroupRun[]): void {

@@ -124,8 +124,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.dropDatabaseOnStop ? [() => dropDatabase(mysqlUrl, dbName)] : []),
     () => dataApi.close(),
   ];
+  // Last started, first stopped; a second call (a signal, then a test's teardown) finds nothing left.
   const stop = async () => {
-    for (const step of stopAll.reverse()) await step().catch(() => {});
+    while (stopAll.length > 0) await stopAll.pop()!().catch(() => {});
   };
   try {
     const migrationClient = createClient();
@@ -190,6 +191,7 @@ async function startFront(
 /** The local IAM user whose SigV4 signatures the gateway accepts: the local credentials (local/local). */
 export const LOCAL_PRINCIPAL: LocalPrincipal = {
   credentials: LOCAL_DEFAULTS.credentials,
+  region: LOCAL_DEFAULTS.region,
   accountId: '000000000000',
   userName: 'local',
   userId: 'AIDALOCALUSER00000000',

@@ -3,6 +3,7 @@ import { exampleCurl, offlineOutputFilter } from './output.js';
 
 const principal = {
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  region: 'us-east-1',
   accountId: '000000000000',
   userName: 'local',
   userId: 'AIDALOCALUSER00000000',

@@ -5,7 +5,7 @@ import type { LocalStack } from './local-stack.js';
 export function startupLines(stack: Pick<LocalStack, 'url' | 'invokeUrl' | 'dataApi' | 'dbName' | 'auth' | 'principal' | 'database'>, seconds: number): string {
   const { accessKeyId, secretAccessKey } = stack.principal.credentials;
   const auth = stack.auth
-    ? `  auth: SigV4 for execute-api in us-east-1 with the local credentials ${accessKeyId} / ${secretAccessKey} (AUTH=none turns it off)`
+    ? `  auth: SigV4 for execute-api in ${stack.principal.region} with the local credentials ${accessKeyId} / ${secretAccessKey} (AUTH=none turns it off)`
     : `  auth: OFF (AUTH=none): unsigned requests are let through, unlike on AWS`;
   return `identify is up in ${seconds.toFixed(1)} s
   POST ${stack.url}/identify            (HTTP API, as API Gateway)
@@ -19,7 +19,7 @@ Ctrl-C (or SIGTERM) stops everything.`;
 /** A call to POST /identify with the machine's curl (7.75+ signs with --aws-sigv4). */
 export function exampleCurl(stack: Pick<LocalStack, 'url' | 'auth' | 'principal'>, body = '{"email":"doc@hillvalley.edu"}'): string {
   const { accessKeyId, secretAccessKey } = stack.principal.credentials;
-  const sign = stack.auth ? `--aws-sigv4 "aws:amz:us-east-1:execute-api" --user ${accessKeyId}:${secretAccessKey} ` : '';
+  const sign = stack.auth ? `--aws-sigv4 "aws:amz:${stack.principal.region}:execute-api" --user ${accessKeyId}:${secretAccessKey} ` : '';
   return `curl ${sign}-H 'content-type: application/json' -d '${body}' ${stack.url}/identify`;
 }
 

@@ -29,6 +29,14 @@ describe('authorization at the local gateway (SigV4 for execute-api, local/local
     expect(await rowsTagged(tag)).toEqual([]);
   });
 
+  it('refuses a signature scoped to another region with 403', async () => {
+    const tag = uniqueTag();
+    const answer = await postIdentify({ email: `region.${tag}@example.com` }, json, { region: 'eu-west-1' });
+    expect(answer.status).toBe(403);
+    expect(answer.json).toEqual({ message: "Credential should be scoped to a valid region, not 'eu-west-1'." });
+    expect(await rowsTagged(tag)).toEqual([]);
+  });
+
   it('refuses an unknown access key with 403', async () => {
     const tag = uniqueTag();
     const answer = await postIdentify({ email: `stranger.${tag}@example.com` }, json, {

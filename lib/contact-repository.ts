@@ -27,6 +27,12 @@ const ROW_OVERHEAD_BYTES = 131;
 /** The same for a row packed as a JSON array (`[id, "email", "phone", linkedId, true, ts]`, MySQL's ", " separators included). */
 const PACKED_OVERHEAD_BYTES = 50;
 
+/**
+ * A packed chunk's own wrapper in the response (`[{"stringValue":"[…]"}],`): when a root's ids are
+ * sparse every chunk may hold a single row, which then pays it alone, so a page is sized for that.
+ */
+const RECORD_WRAPPER_BYTES = 24;
+
 /** Bytes of one packed chunk: under the Data API's 64 KB per row. */
 const CHUNK_BUDGET_BYTES = 60_000;
 
@@ -303,7 +309,7 @@ const readLockedPage: PageReader = async (tx, root, after, stats) => {
 };
 
 const readPackedPage: PageReader = async (tx, root, after, stats) => {
-  const limit = rowsPerPage(PACKED_OVERHEAD_BYTES, stats);
+  const limit = rowsPerPage(PACKED_OVERHEAD_BYTES + RECORD_WRAPPER_BYTES, stats);
   const chunkRows = Math.max(1, Math.floor(CHUNK_BUDGET_BYTES / rowBytes(PACKED_OVERHEAD_BYTES, stats)));
   const { rows } = await tx.run(SELECT_SECONDARIES_PACKED, { root, after, limit, chunkRows });
   return rows.flatMap(([chunk]) => (JSON.parse(String(chunk)) as SqlValue[][]).map(toContactRow));

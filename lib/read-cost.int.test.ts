@@ -3,6 +3,8 @@ import { seedGroup } from '../dev/large-groups.js';
 import { MysqlExecutor } from '../dev/mysql-executor.js';
 import { sql, stack, uniqueDigits, uniqueTag } from '../test/support.js';
 import { ContactRepository } from './contact-repository.js';
+import { RETRY } from './container.js';
+import { IdentifyService } from './identify.js';
 
 // An ordinary customer's statements keep to their indexes: the rows InnoDB reads for them do not
 // grow with the table. Counted by the server itself (Handler_read_*, per session) on one connection,
@@ -10,6 +12,7 @@ import { ContactRepository } from './contact-repository.js';
 // (as `linkedId IN (subquery) ORDER BY id LIMIT n` once did) reads tens of thousands of rows here.
 const executor = MysqlExecutor.create(stack().mysqlUrl, stack().dbName, 1);
 const repository = new ContactRepository(executor);
+const service = new IdentifyService({ repository, retry: RETRY });
 afterAll(() => executor.close());
 
 async function handlerReads(): Promise<number> {
@@ -41,5 +44,20 @@ describe('what an ordinary request reads', () => {
       newDetail: await rowsReadBy(() => repository.insertSecondaryIfUnchanged(detail, [primary], primary.id)),
     };
     for (const [kind, rows] of Object.entries(reads)) expect(rows, kind).toBeLessThan(100);
+  });
+
+  it('stays a handful for a merge of two small groups, locks included', async () => {
+    const tag = uniqueTag();
+    const older = { email: `merge1.${tag}@example.com`, phoneNumber: uniqueDigits() };
+    const newer = { email: `merge2.${tag}@example.com`, phoneNumber: uniqueDigits() };
+    await repository.insertPrimaryIfAbsent(older);
+    await repository.insertPrimaryIfAbsent(newer);
+    const call = { timeLeftMs: () => 30_000 };
+    let outcome = '';
+    const rows = await rowsReadBy(async () => {
+      outcome = (await service.identify({ email: older.email, phoneNumber: newer.phoneNumber }, call)).outcome;
+    });
+    expect(outcome).toBe('merged');
+    expect(rows).toBeLessThan(200);
   });
 });

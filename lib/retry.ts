@@ -35,7 +35,7 @@ const UNAVAILABLE_NAMES = new Set([
 const LOCK_CONFLICT = /\b(1213|1205|1020|1467)\b|Deadlock found|Lock wait timeout|try restarting transaction/i;
 // MySQL 1040 too many connections, 1203 user over max_user_connections, 2006 server gone away, 2013
 // connection lost mid-query: the database is busy or went away, not the request's fault: a 503.
-const DATABASE_BUSY = /\b(1040|1203|2006|2013)\b|Too many connections|server has gone away|Lost connection to/i;
+const DATABASE_BUSY = /error code: (1040|1203|2006|2013)\b|Too many connections|server has gone away|Lost connection to/i;
 
 /** Which kind of transient failure an error is, or undefined when retrying cannot help. */
 export function classifyTransient(error: unknown): TransientKind | undefined {

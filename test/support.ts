@@ -67,6 +67,8 @@ export interface CallOptions {
   path?: string;
   /** Sign with these credentials instead of the local ones, or send unsigned (false). */
   credentials?: { accessKeyId: string; secretAccessKey: string } | false;
+  /** Sign for this region instead of the local one (us-east-1). */
+  region?: string;
   /** The base URL of another stack (default: the shared one). */
   url?: string;
 }
@@ -79,7 +81,7 @@ export async function callGateway(body: string | undefined, headers: Record<stri
   const method = options.method ?? 'POST';
   const url = `${options.url ?? stack().url}${options.path ?? '/identify'}`;
   const credentials = options.credentials ?? LOCAL_DEFAULTS.credentials;
-  const signer = credentials === LOCAL_DEFAULTS.credentials ? sign : credentials ? gatewaySigner(credentials) : undefined;
+  const signer = credentials === LOCAL_DEFAULTS.credentials && !options.region ? sign : credentials ? gatewaySigner(credentials, options.region) : undefined;
   const sent = signer ? await signer(url, { method, headers, body }) : headers;
   const { host: _host, ...rest } = sent;
   // As bytes: fetch adds a content type of its own to a string body, and a test must send exactly its headers.

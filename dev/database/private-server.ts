@@ -1,12 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { checkMysql, DatabaseUnreachable } from 'local-data-api/mysql';
 import type { Database } from './database.js';
 import type { ServerBinary } from './server-binary.js';
+import { freePort } from '../ports.js';
 
 /**
  * A private MySQL/MariaDB server from an installed binary: its own data directory, socket, pid file
@@ -82,17 +82,6 @@ async function initialise(options: PrivateServerOptions): Promise<void> {
       .pop();
     throw new DatabaseUnreachable(`Could not initialise a private ${binary.flavor} data directory in ${options.shownDir} (${detail})`, 'refused');
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 function serverArgs(binary: ServerBinary, paths: ReturnType<typeof layout>, port: number): string[] {

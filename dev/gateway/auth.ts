@@ -20,6 +20,8 @@ export interface IamCaller {
 
 export interface LocalPrincipal {
   credentials: LocalCredentials;
+  /** The region signatures must be scoped to, as the API's endpoint has one. */
+  region: string;
   accountId: string;
   userName: string;
   /** The IAM user's unique id (AIDA...), as AWS reports it in callerId and userId. */
@@ -35,6 +37,7 @@ export async function authorize(
   try {
     await verifySignature({ method: request.method, path: request.target, headers: request.headers, body: request.body }, principal.credentials, {
       service: 'execute-api',
+      region: principal.region,
     });
   } catch (error) {
     return { allowed: false, message: refusalMessage(error) };

@@ -4,6 +4,7 @@ import { buildEvent, clfTime, isTextual, type RawRequest, routeFor } from './eve
 
 const principal = {
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  region: 'us-east-1',
   accountId: '000000000000',
   userName: 'local',
   userId: 'AIDALOCALUSER00000000',

@@ -33,10 +33,14 @@ const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/a
 export async function verifySignature(
   request: { method: string; path: string; headers: IncomingHttpHeaders; body: Uint8Array | string },
   credentials: LocalCredentials,
-  options: { maxClockSkewMs?: number; now?: number; service?: string } = {},
+  options: { maxClockSkewMs?: number; now?: number; service?: string; region?: string } = {},
 ): Promise<void> {
   const expectedService = options.service ?? 'rds-data';
   const claim = readAuthorization(request.headers, credentials, expectedService);
+  // A service of one region (an API's endpoint) takes signatures for that region only.
+  if (options.region !== undefined && claim.region !== options.region) {
+    throw dataApiError('InvalidSignatureException', `Credential should be scoped to a valid region, not '${claim.region}'.`);
+  }
   const amzDate = checkDate(request.headers, claim.scopeDate, options);
   const bodyHash = createHash('sha256').update(request.body).digest('hex');
   const claimedHash = header(request.headers, 'x-amz-content-sha256');
