@@ -130,8 +130,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     const migrationClient = createClient();
-    await runMigrations(new DataApiExecutor(migrationClient, { resourceArn: dataApi.resourceArn, secretArn: dataApi.secretArn, database: dbName }));
-    migrationClient.destroy();
+    try {
+      await runMigrations(new DataApiExecutor(migrationClient, { resourceArn: dataApi.resourceArn, secretArn: dataApi.secretArn, database: dbName }));
+    } finally {
+      migrationClient.destroy();
+    }
 
     const auth = options.auth ?? true;
     let front = { url: '', invokeUrl: '' };

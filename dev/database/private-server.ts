@@ -4,9 +4,9 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { checkMysql, DatabaseUnreachable } from 'local-data-api/mysql';
+import { freePort } from '../ports.js';
 import type { Database } from './database.js';
 import type { ServerBinary } from './server-binary.js';
-import { freePort } from '../ports.js';
 
 /**
  * A private MySQL/MariaDB server from an installed binary: its own data directory, socket, pid file
