@@ -34,6 +34,11 @@ describe('classifyTransient', () => {
       named('DatabaseErrorException', 'Database error code: 2006. Message: MySQL server has gone away'),
       'unavailable',
     ],
+    [
+      'DatabaseErrorException that only quotes such a number',
+      named('DatabaseErrorException', "Database error code: 1062. Message: Duplicate entry '1040' for key 'x'"),
+      undefined,
+    ],
     ['TransactionNotFoundException', named('TransactionNotFoundException', 'Transaction abc is not found'), 'conflict'],
     ['DatabaseResumingException', named('DatabaseResumingException', 'The database is resuming'), 'resuming'],
     ['DatabaseUnavailableException', named('DatabaseUnavailableException'), 'unavailable'],
