@@ -6,6 +6,7 @@ import { runMigrations } from '../db/migrations/index.js';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
 import { resolveDatabase } from './database/resolve-database.js';
 import type { LocalPrincipal } from './gateway/auth.js';
+import { LOCAL_PRINCIPAL } from './gateway/local-principal.js';
 import { startGateway } from './gateway/server.js';
 import { dropDatabase, ensureDatabase } from './mysql.js';
 import { startServerlessOffline } from './offline.js';
@@ -190,15 +191,6 @@ async function startFront(
   stopAll.push(gateway.close);
   return { url: gateway.url, invokeUrl };
 }
-
-/** The local IAM user whose SigV4 signatures the gateway accepts: the local credentials (local/local). */
-export const LOCAL_PRINCIPAL: LocalPrincipal = {
-  credentials: LOCAL_DEFAULTS.credentials,
-  region: LOCAL_DEFAULTS.region,
-  accountId: '000000000000',
-  userName: 'local',
-  userId: 'AIDALOCALUSER00000000',
-};
 
 function authFrom(env: NodeJS.ProcessEnv): boolean {
   const raw = env.AUTH;

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { LOCAL_PRINCIPAL as principal } from './gateway/local-principal.js';
 import { exampleCurl, offlineOutputFilter } from './output.js';
-
-const principal = {
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  region: 'us-east-1',
-  accountId: '000000000000',
-  userName: 'local',
-  userId: 'AIDALOCALUSER00000000',
-};
 
 describe('what npm start shows of serverless-offline', () => {
   const quiet = offlineOutputFilter(false);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { LOCAL_DEFAULTS } from 'local-data-api';
 import { describe, expect, it } from 'vitest';
-import { LOCAL_PRINCIPAL } from '../dev/local-stack.js';
+import { LOCAL_PRINCIPAL } from '../dev/gateway/local-principal.js';
 import { exampleCurl } from '../dev/output.js';
 import { callGateway, postIdentify, rowsTagged, stack, uniqueTag } from '../test/support.js';
 

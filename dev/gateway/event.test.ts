@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { callerOf } from './auth.js';
 import { buildEvent, clfTime, isTextual, type RawRequest, routeFor } from './event.js';
+import { LOCAL_PRINCIPAL as principal } from './local-principal.js';
 
-const principal = {
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  region: 'us-east-1',
-  accountId: '000000000000',
-  userName: 'local',
-  userId: 'AIDALOCALUSER00000000',
-};
 const now = new Date(Date.UTC(2020, 2, 12, 19, 3, 58));
 
 function request(overrides: Partial<RawRequest> = {}): RawRequest {
