@@ -62,7 +62,7 @@ export class IdentifyService {
     }
     if (!afterConflict && kind === 'link') {
       assertReturnable(rows, plan, request);
-      return settled(rows, plan, request, await repository.insertSecondaryIfUnchanged(request, rows, plan.primaryId!));
+      return carriedOut(rows, plan, request, await repository.insertSecondaryIfUnchanged(request, rows, plan.primaryId!));
     }
     return repository.withLockedGroups(
       request,
@@ -72,16 +72,21 @@ export class IdentifyService {
         assertReturnable(locked, lockedPlan, request); // before any write: a refused answer writes nothing
         return lockedPlan;
       },
-      (locked, lockedPlan, insertedId) => settled(locked, lockedPlan, request, insertedId),
+      (locked, lockedPlan, insertedId) => carriedOut(locked, lockedPlan, request, insertedId),
     );
   }
 }
 
 /** The answer and outcome once `plan` is carried out over `rows` (`insertedId`: the new row, if any). */
 function settled(rows: readonly ContactRow[], plan: Plan, request: IdentifyRequest, insertedId?: number): Omit<IdentifyResult, 'attempts'> {
-  const response = answer(rows, plan, request, insertedId);
-  refuseIfTooLarge(response);
-  return { response, outcome: OUTCOME[planKind(plan)] };
+  const result = carriedOut(rows, plan, request, insertedId);
+  refuseIfTooLarge(result.response);
+  return result;
+}
+
+/** The same, where assertReturnable already sized this answer before the write (with the longest possible new id). */
+function carriedOut(rows: readonly ContactRow[], plan: Plan, request: IdentifyRequest, insertedId?: number): Omit<IdentifyResult, 'attempts'> {
+  return { response: answer(rows, plan, request, insertedId), outcome: OUTCOME[planKind(plan)] };
 }
 
 function answer(rows: readonly ContactRow[], plan: Plan, request: IdentifyRequest, insertedId?: number): IdentifyResponse {
