@@ -16,8 +16,10 @@ describe('the flags and environment of npm run data-api', () => {
       secretArn: LOCAL_DEFAULTS.secretArn,
       credentials: LOCAL_DEFAULTS.credentials,
       verifySignatures: true,
+      preferSocket: LOCAL_DEFAULTS.preferSocket,
       quiet: false,
     });
+    expect(LOCAL_DEFAULTS.preferSocket).toBe(true);
   });
 
   it('takes the environment, and flags over it', () => {
@@ -42,6 +44,15 @@ describe('the flags and environment of npm run data-api', () => {
       sqlMode: null,
     });
     expect(optionsFromArgs(['--no-verify-signatures'], {}).verifySignatures).toBe(false);
+  });
+
+  it('turns the Unix socket off with --no-socket or DATA_API_SOCKET=0, and back on with --socket', () => {
+    expect(optionsFromArgs(['--no-socket'], {}).preferSocket).toBe(false);
+    expect(optionsFromArgs([], { DATA_API_SOCKET: '0' }).preferSocket).toBe(false);
+    expect(optionsFromArgs([], { DATA_API_SOCKET: 'off' }).preferSocket).toBe(false);
+    expect(optionsFromArgs([], { DATA_API_SOCKET: '1' }).preferSocket).toBe(true);
+    expect(optionsFromArgs(['--socket'], { DATA_API_SOCKET: '0' }).preferSocket).toBe(true);
+    expect(HELP).toMatch(/^ {2}--no-socket +.*\[DATA_API_SOCKET=0\]$/m);
   });
 
   it('refuses bad values and unknown flags', () => {
@@ -69,6 +80,7 @@ describe('the flags and environment of npm run data-api', () => {
       expect(HELP).toContain(`(default ${value})`);
     }
     expect(HELP).toContain(`(default Aurora MySQL 3's: ${AURORA_SQL_MODE})`);
+    expect(HELP).toContain('(default the Unix socket of a server on loopback, when it leads to the same server;');
     expect(HELP).not.toMatch(/identify/);
   });
 });

@@ -14,6 +14,9 @@ Options (environment variable in brackets):
   --host <host>                 address to listen on [DATA_API_HOST] (default ${D.host})
   --port <port>                 port, 0 for any free one [DATA_API_PORT] (default ${D.port})
   --mysql-url <url>             the MySQL/MariaDB server [MYSQL_URL] (default ${D.mysqlUrl})
+  --no-socket                   TCP as the URL says, never the server's Unix socket [DATA_API_SOCKET=0]
+                                (default ${D.preferSocket ? 'the Unix socket of a server on loopback, when it leads to the same server' : 'TCP'};
+                                a socketPath in the URL, ?socketPath=%2Frun%2Fmysqld%2Fmysqld.sock, always wins)
   --database <name>             database for requests that name none [DB_NAME] (default none)
   --resource-arn <arn>          the cluster ARN clients must send [DB_CLUSTER_ARN]
                                 (default ${D.resourceArn})
@@ -44,6 +47,8 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
       host: { type: 'string' },
       port: { type: 'string' },
       'mysql-url': { type: 'string' },
+      socket: { type: 'boolean' },
+      'no-socket': { type: 'boolean' },
       database: { type: 'string' },
       'resource-arn': { type: 'string' },
       'secret-arn': { type: 'string' },
@@ -74,14 +79,14 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
   };
   const port = int('--port', pick(values.port, 'DATA_API_PORT'));
   if (port !== undefined && port > 65_535) throw new Error(`--port must be a port number, not ${port}`);
-  const verifyEnv = env.DATA_API_VERIFY_SIGNATURES;
-  const verifySignatures = values['no-verify-signatures']
-    ? false
-    : values['verify-signatures']
-      ? true
-      : verifyEnv
-        ? !/^(0|false|no|off)$/i.test(verifyEnv)
-        : true;
+  /** --no-x, then --x, then the environment variable (0, false, no, off: off), then the default. */
+  const onOff = (on: boolean | undefined, off: boolean | undefined, envValue: string | undefined, fallback: boolean): boolean => {
+    if (off) return false;
+    if (on) return true;
+    return envValue ? !/^(0|false|no|off)$/i.test(envValue) : fallback;
+  };
+  const verifySignatures = onOff(values['verify-signatures'], values['no-verify-signatures'], env.DATA_API_VERIFY_SIGNATURES, D.verifySignatures);
+  const preferSocket = onOff(values.socket, values['no-socket'], env.DATA_API_SOCKET, D.preferSocket);
   const accessKeyId = pick(values['access-key-id'], 'DATA_API_ACCESS_KEY_ID') ?? D.credentials.accessKeyId;
   const secretAccessKey = pick(values['secret-access-key'], 'DATA_API_SECRET_ACCESS_KEY') ?? D.credentials.secretAccessKey;
   const sqlMode = pick(values['sql-mode'], 'DATA_API_SQL_MODE');
@@ -89,6 +94,7 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
     host: pick(values.host, 'DATA_API_HOST') ?? D.host,
     port: port ?? D.port,
     mysqlUrl: pick(values['mysql-url'], 'MYSQL_URL') ?? D.mysqlUrl,
+    preferSocket,
     defaultDatabase: pick(values.database, 'DB_NAME'),
     resourceArn: pick(values['resource-arn'], 'DB_CLUSTER_ARN') ?? D.resourceArn,
     secretArn: pick(values['secret-arn'], 'DB_SECRET_ARN') ?? D.secretArn,

@@ -64,6 +64,10 @@ describe('the local-data-api command', () => {
     expect(output).toContain('AWS_ACCESS_KEY_ID=clikey AWS_SECRET_ACCESS_KEY=clisecret');
   });
 
+  it('says which link to MySQL it uses: the Unix socket of the server on loopback', () => {
+    expect(output).toMatch(/^ {2}mysql link {5}socket \/\S+ \(--no-socket for TCP\)$/m);
+  });
+
   it('prints an export line with the region for the AWS CLI v1 (AWS_DEFAULT_REGION) and the SDKs (AWS_REGION)', () => {
     const exportLine = output.split('\n').find((line) => line.trim().startsWith('export '));
     expect(exportLine).toBeDefined();

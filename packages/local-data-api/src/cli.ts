@@ -1,13 +1,19 @@
 import { type CliOptions, HELP, optionsFromArgs } from './cli-options.js';
 import { LineWriter } from './log-lines.js';
 import { checkMysql, describeMysqlUrl as describe } from './mysql-reachability.js';
-import { startLocalDataApi } from './server.js';
+import { type MysqlLink, startLocalDataApi } from './server.js';
 
 /** The `local-data-api` command: the local RDS Data API server on its own, in the foreground until Ctrl-C or SIGTERM. Flags: cli-options.ts, or --help. */
 
 function databaseLine(database: string | undefined, exists: boolean): string {
   if (database === undefined) return '(none: requests name one with `database`, or pass --database)';
   return exists ? database : `${database} (does not exist yet: CREATE DATABASE it, or pass --database)`;
+}
+
+/** The link in use, and how to change it. */
+function linkLine(link: MysqlLink, mysqlUrl: string): string {
+  if (link === 'tcp') return 'tcp';
+  return new URL(mysqlUrl).searchParams.has('socketPath') ? `${link} (the URL's socketPath)` : `${link} (--no-socket for TCP)`;
 }
 
 function serverOptions(options: CliOptions) {
@@ -74,6 +80,7 @@ async function main(): Promise<void> {
   console.log(`Local RDS Data API is up in ${process.uptime().toFixed(1)} s
   listening on   ${server.url}
   database       ${databaseLine(options.defaultDatabase, databaseExists)} on ${describe(mysqlUrl)} (${version})
+  mysql link     ${linkLine(server.mysqlLink, mysqlUrl)}
   resourceArn    ${server.resourceArn}
   secretArn      ${server.secretArn}
   signatures     ${options.verifySignatures === false ? 'not checked (--no-verify-signatures)' : `checked: sign with ${accessKeyId} / ${secretAccessKey}`}

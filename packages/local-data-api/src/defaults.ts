@@ -11,6 +11,8 @@ const defaults = {
   host: '127.0.0.1',
   port: 8080,
   mysqlUrl: 'mysql://root@127.0.0.1:3306',
+  /** Reach a MySQL server on this machine (a loopback URL) through its Unix socket when it has one (mysql-socket.ts). */
+  preferSocket: true,
   /** The one cluster the server serves (000000000000: the account id local AWS emulators use). */
   resourceArn: 'arn:aws:rds:us-east-1:000000000000:cluster:local',
   secretArn: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:local',

@@ -1,12 +1,14 @@
 import mysql, { type FieldPacket, type Pool, type PoolConnection } from 'mysql2/promise';
 import { isDdl, JsonColumns } from './json-columns.js';
+import type { MysqlConnectionOptions } from './mysql-socket.js';
 import { type StatementRun, withStatementTimeout } from './statement-timeout.js';
 
 export type QueryResult = [unknown, FieldPacket[] | FieldPacket[][] | undefined];
 export type TransactionControl = 'START TRANSACTION' | 'COMMIT' | 'ROLLBACK';
 
 export interface MysqlBackendOptions {
-  mysqlUrl: string;
+  /** The URL, and the Unix socket to reach it through if any (mysql-socket.ts). */
+  connection: MysqlConnectionOptions;
   /** Database of connections for calls that name none. */
   defaultDatabase?: string;
   /** Connections per database. */
@@ -131,7 +133,7 @@ export class MysqlBackend {
 
   private poolOptions(database: string | undefined, connectionLimit: number): mysql.PoolOptions {
     return {
-      uri: this.options.mysqlUrl,
+      ...this.options.connection,
       database: database || undefined,
       connectionLimit,
       dateStrings: true,

@@ -7,6 +7,11 @@ export interface LocalDataApiOptions {
   /** 0 picks a free port. */
   port?: number;
   mysqlUrl?: string;
+  /**
+   * When the URL's host is loopback and it names no `socketPath`, connect through the server's Unix
+   * socket if it has one and it leads to the same server (default true; false: TCP as the URL says).
+   */
+  preferSocket?: boolean;
   /** Database used when a request names none (default: none, as a connection without a database). */
   defaultDatabase?: string;
   resourceArn?: string;

@@ -4,6 +4,7 @@ import { CallCounter, type CallStats } from './call-stats.js';
 import { type Faults, noFaults } from './faults.js';
 import { createFront } from './http/front.js';
 import { MysqlBackend } from './mysql-backend.js';
+import { type MysqlLink, mysqlConnection } from './mysql-socket.js';
 import { type LocalDataApiOptions, resolveConfig } from './options.js';
 import type { LocalCredentials } from './sigv4.js';
 import { TransactionStore } from './transactions.js';
@@ -13,13 +14,14 @@ import { TransactionStore } from './transactions.js';
  * MySQL/MariaDB, through mysql2. The SDK cannot tell it from AWS; only the endpoint differs.
  * What it does and where it differs from AWS on purpose: the package's README.md.
  *
- * This module only composes the parts (http/front.ts, operations/, mysql-backend.ts,
+ * This module only composes the parts (mysql-socket.ts, http/front.ts, operations/, mysql-backend.ts,
  * transactions.ts), listens and closes.
  */
 
 export type { CallStats } from './call-stats.js';
 export { AURORA_SQL_MODE, LOCAL_DEFAULTS } from './defaults.js';
 export type { Faults } from './faults.js';
+export type { MysqlLink } from './mysql-socket.js';
 export type { LocalDataApiOptions } from './options.js';
 
 export interface LocalDataApi {
@@ -30,6 +32,8 @@ export interface LocalDataApi {
   region: string;
   credentials: LocalCredentials;
   faults: Faults;
+  /** How its connections reach MySQL/MariaDB: `tcp`, or `socket /run/mysqld/mysqld.sock` (options.preferSocket). */
+  mysqlLink: MysqlLink;
   stats(): CallStats;
   resetStats(): void;
   openTransactions(): number;
@@ -42,7 +46,8 @@ export async function startLocalDataApi(options: LocalDataApiOptions = {}): Prom
   const config = resolveConfig(options);
   const stats = new CallCounter();
   const faults = noFaults();
-  const backend = new MysqlBackend({ ...config, onStatement: () => stats.statement() });
+  const connection = await mysqlConnection(config.mysqlUrl, { preferSocket: config.preferSocket });
+  const backend = new MysqlBackend({ ...config, connection: connection.options, onStatement: () => stats.statement() });
   const transactions = new TransactionStore(
     { idleMs: config.transactionIdleMs, maxLifetimeMs: config.transactionMaxLifetimeMs },
     { log: config.log, end: (connection, statement) => backend.endTransaction(connection, statement) },
@@ -66,6 +71,7 @@ export async function startLocalDataApi(options: LocalDataApiOptions = {}): Prom
     region: config.region,
     credentials: config.credentials,
     faults,
+    mysqlLink: connection.link,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     openTransactions,
