@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExecuteStatementCommand } from '@aws-sdk/client-rds-data';
@@ -112,6 +113,18 @@ describe('falling back to TCP', () => {
     expect(await socketOf(url.toString(), overTcp)).toBeUndefined();
   });
 
+  it('when the URL leads through a proxy on another port, so that what the proxy does still happens', async () => {
+    const server = testDatabase().mysqlUrl;
+    const proxy = await forwardTo(new URL(server));
+    try {
+      const proxied = new URL(server);
+      proxied.port = String((proxy.address() as { port: number }).port);
+      expect(await mysqlConnection(proxied.toString(), { preferSocket: true })).toEqual({ options: { uri: proxied.toString() }, link: 'tcp' });
+    } finally {
+      proxy.close();
+    }
+  });
+
   it('when nothing answers at the loopback URL, and the server still starts', async () => {
     const unreachable = 'mysql://root@127.0.0.1:1';
     expect(await mysqlConnection(unreachable, { preferSocket: true })).toEqual({ options: { uri: unreachable }, link: 'tcp' });
@@ -121,3 +134,15 @@ describe('falling back to TCP', () => {
     });
   });
 });
+
+/** A plain TCP forward to the MySQL server on a port of its own, as a fault-injecting proxy would be. */
+async function forwardTo(mysql: URL): Promise<Server> {
+  const proxy = createServer((socket) => {
+    const upstream = connect(Number(mysql.port || 3306), mysql.hostname);
+    socket.pipe(upstream).pipe(socket);
+    socket.on('error', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return proxy;
+}

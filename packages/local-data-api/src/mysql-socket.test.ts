@@ -13,8 +13,14 @@ describe('socketPlan', () => {
       'mysql://root@[::1]:3306',
       'mysql://root@127.0.0.1:3306/?connectTimeout=1000',
     ]) {
-      expect(socketPlan(url, true), url).toEqual({ use: 'probe' });
+      expect(socketPlan(url, true), url).toMatchObject({ use: 'probe' });
     }
+  });
+
+  it("carries the URL's port (3306 when it names none), so that a server behind a proxy on another port keeps its TCP path", () => {
+    expect(socketPlan('mysql://root@127.0.0.1:3306', true)).toEqual({ use: 'probe', port: 3306 });
+    expect(socketPlan('mysql://root@localhost', true)).toEqual({ use: 'probe', port: 3306 });
+    expect(socketPlan('mysql://root@127.0.0.1:41234', true)).toEqual({ use: 'probe', port: 41234 });
   });
 
   it('stays on TCP for a host that is not loopback', () => {

@@ -7,7 +7,7 @@ import mysql from 'mysql2/promise';
  * CPU; the socket gave 8-29% more throughput on a 2-core VM (README.md, "MySQL over its Unix socket").
  *
  * Found once, at start: the URL's server is asked over TCP for its socket, port and data directory;
- * its socket is used only if it is a socket, a login through it with the URL's user, password and
+ * its socket is used only if the server listens on the URL's own port (not behind a proxy), if it is a socket, a login through it with the URL's user, password and
  * database succeeds, and that server answers with the same port, data directory and user. Anything
  * else (no socket, another server behind the path, a failed login, an unreachable server) leaves
  * TCP, silently: the probe never stops the server from starting, and never prints the URL.
@@ -36,7 +36,7 @@ export interface ServerIdentity {
 }
 
 /** What a URL asks for before any I/O: the socket it names, TCP, or the socket of its server if there is one. */
-export type SocketPlan = { use: 'given'; socketPath: string } | { use: 'tcp' } | { use: 'probe' };
+export type SocketPlan = { use: 'given'; socketPath: string } | { use: 'tcp' } | { use: 'probe'; port: number };
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const PROBE_TIMEOUT_MS = 2_000;
@@ -50,7 +50,7 @@ export function socketPlan(mysqlUrl: string, preferSocket: boolean): SocketPlan 
   }
   const given = url.searchParams.get('socketPath');
   if (given) return { use: 'given', socketPath: given };
-  return preferSocket && LOOPBACK_HOSTS.has(url.hostname.toLowerCase()) ? { use: 'probe' } : { use: 'tcp' };
+  return preferSocket && LOOPBACK_HOSTS.has(url.hostname.toLowerCase()) ? { use: 'probe', port: Number(url.port || 3306) } : { use: 'tcp' };
 }
 
 /** The socket's server is the URL's: same port and data directory, logged in as the same user (not an anonymous account). */
@@ -64,7 +64,9 @@ export async function mysqlConnection(mysqlUrl: string, options: { preferSocket:
   if (plan.use === 'given') return { options: { uri: mysqlUrl }, link: `socket ${plan.socketPath}` };
   if (plan.use === 'probe') {
     const overTcp = await identify({ uri: mysqlUrl }).catch(() => undefined);
-    const socketPath = overTcp && (await socketOf(mysqlUrl, overTcp));
+    // A server that says it listens on another port than the URL's is behind a proxy or a forward
+    // (a fault-injecting one in this project's tests): the URL's path is the one asked for.
+    const socketPath = overTcp?.port === plan.port ? await socketOf(mysqlUrl, overTcp) : undefined;
     if (socketPath) return { options: { uri: mysqlUrl, socketPath }, link: `socket ${socketPath}` };
   }
   return { options: { uri: mysqlUrl }, link: 'tcp' };
