@@ -159,17 +159,42 @@ function rootList(roots: readonly number[]): { sql: string | null; params: SqlPa
 // Re-points every live row of the groups `roots` to `:primaryId` in one statement, however many
 // rows: the ids come from the two index ranges (the roots by primary key, their secondaries by
 // ContactLinkedId), materialised by the UNION, then joined by primary key. Only rows not yet linked
-// as they should be match, so the rows it reports are the plan's `relink`.
-function relinkGroupsSql(rootSet: string): string {
+// as they should be match, so the rows it reports are the plan's `relink`. `onlyIf`: a join that
+// lets no row through unless a premise holds.
+function relinkGroupsSql(rootSet: string, onlyIf = ''): string {
   return `UPDATE Contact c JOIN (
   (SELECT id FROM Contact WHERE id IN ${rootSet} AND deletedAt IS NULL)
   UNION ALL
   (SELECT id FROM Contact WHERE linkedId IN ${rootSet} AND deletedAt IS NULL)
-) g ON g.id = c.id
+) g ON g.id = c.id${onlyIf}
    SET c.linkPrecedence = IF(c.id = :primaryId, 'primary', 'secondary'),
        c.linkedId = IF(c.id = :primaryId, NULL, :primaryId)
  WHERE NOT (c.linkPrecedence <=> IF(c.id = :primaryId, 'primary', 'secondary') AND c.linkedId <=> IF(c.id = :primaryId, NULL, :primaryId))`;
 }
+
+// A merge in one autocommit statement: the same UPDATE, joined to a one-row derived table that is
+// empty unless the groups are still exactly the ones read. Its reads are the statement's own, so under
+// REPEATABLE READ they take shared next-key locks (as the probes of an INSERT ... SELECT do) on
+// every root, each root's ContactLinkedId range, and the email's and phone's ranges: the premises
+// hold until the statement commits. `LIMIT 1` keeps the derived table materialised (never merged
+// into the UPDATE, where MySQL refuses a subquery on the updated table).
+function relinkGroupsIfUnchangedSql(rootSet: string, rootCount: number): string {
+  const perRoot = Array.from(
+    { length: rootCount },
+    (_, i) => `
+   AND (SELECT COUNT(*) FROM Contact s WHERE s.linkedId = :root${i} AND s.deletedAt IS NULL) = :secondaryCount${i}
+   AND (SELECT COALESCE(SUM(s.id), 0) FROM Contact s WHERE s.linkedId = :root${i} AND s.deletedAt IS NULL) = :secondaryIdSum${i}`,
+  ).join('');
+  const premises = `
+JOIN (SELECT 1 AS unchanged FROM DUAL
+ WHERE (SELECT COUNT(*) FROM Contact p WHERE p.id IN ${rootSet} AND p.linkPrecedence = 'primary' AND p.linkedId IS NULL
+          AND p.deletedAt IS NULL) = ${rootCount}${perRoot}
+   AND NOT EXISTS (SELECT 1 FROM Contact x WHERE x.email = :email AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})
+   AND NOT EXISTS (SELECT 1 FROM Contact x WHERE x.phoneNumber = :phone AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})
+ LIMIT 1) unchanged ON 1 = 1`;
+  return relinkGroupsSql(rootSet, premises);
+}
+
 /** A whole read of the groups a request touches: their live rows in the contract's order, and their roots. */
 export interface GroupRows {
   rows: ContactRow[];
@@ -221,6 +246,27 @@ export class ContactRepository {
   }
 
   /**
+   * A merge in one autocommit statement: re-points every live row of `known`'s groups to
+   * `primaryId` only if, under locks, they are still exactly the groups read (each root a live
+   * primary, each root's secondaries the ones read by count and id sum, no live row with the email
+   * or phone in another group). `changes`: how many rows the plan re-points. Throws Conflict when
+   * the statement changed anything else (nothing, if a premise failed). Only for reads where
+   * `rootsAreLivePrimaries` holds; the rest take withLockedGroups.
+   */
+  async relinkGroupsIfUnchanged(request: IdentifyRequest, known: GroupRows, primaryId: number, changes: number): Promise<void> {
+    const roots = rootList(known.roots);
+    if (roots.sql === null) throw new Error('a merge needs the roots it merges');
+    const params: SqlParams = { ...keys(request), ...roots.params, primaryId };
+    for (const [i, root] of known.roots.entries()) {
+      const secondaries = known.rows.filter((row) => row.linkedId === root);
+      params[`secondaryCount${i}`] = secondaries.length;
+      params[`secondaryIdSum${i}`] = secondaries.reduce((sum, row) => sum + row.id, 0);
+    }
+    const result = await this.db.run(relinkGroupsIfUnchangedSql(roots.sql, known.roots.length), params);
+    if (result.affectedRows !== changes) throw new Conflict('the groups changed between the read and the merge');
+  }
+
+  /**
    * The transactional path: lock the request's keys and the groups read before, check that those
    * are still all the groups involved, let `decide` plan over the locked rows, carry out the plan,
    * commit. Throws Conflict (after rolling back) when the groups moved between the read and the lock.
@@ -262,6 +308,18 @@ export class ContactRepository {
       return finish(rows, plan, insertedId);
     });
   }
+}
+
+/**
+ * Whether a read's groups are as the service leaves them: every root a live primary among the rows,
+ * every other row one of its secondaries. Only then can one statement re-check them
+ * (relinkGroupsIfUnchanged); a soft-deleted primary or a chain left by hand takes the locked path.
+ */
+export function rootsAreLivePrimaries(known: GroupRows): boolean {
+  const roots = new Set(known.roots);
+  const primaries = known.rows.filter((row) => roots.has(row.id) && row.linkedId === null && row.linkPrecedence === 'primary');
+  if (primaries.length !== roots.size) return false;
+  return known.rows.every((row) => (row.linkedId === null ? roots.has(row.id) : roots.has(row.linkedId)));
 }
 
 /** A group head, parsed: its rows so far, and per root how many live secondaries there are and how long their keys are. */

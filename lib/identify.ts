@@ -1,4 +1,4 @@
-import type { ContactRepository } from './contact-repository.js';
+import { type ContactRepository, rootsAreLivePrimaries } from './contact-repository.js';
 import { GroupTooLarge } from './errors.js';
 import { applyPlan, type ContactRow, type IdentifyResponse, type Plan, type PlanKind, planKind, reconcile, view } from './reconcile.js';
 import type { IdentifyRequest } from './request.js';
@@ -9,8 +9,9 @@ import { type RetryOptions, retrying, type TransientKind } from './retry.js';
  * The use case: read -> plan -> write -> view, retried as one unit.
  *
  * The first attempt is optimistic: a repeat customer is answered from one read; a new customer or a
- * new detail is one conditional INSERT that re-checks the plan's premises under locks. A merge, or
- * any attempt after a conflict, takes the transactional path (lock, re-check, write, commit).
+ * new detail is one conditional INSERT, and a merge one conditional UPDATE, that re-checks the plan's
+ * premises under locks. A merge that must also insert, groups left untidy (a soft-deleted primary),
+ * or any attempt after a conflict take the transactional path (lock, re-check, write, commit).
  * An answer too large for a Lambda response is refused (GroupTooLarge) before anything is written.
  */
 
@@ -63,6 +64,11 @@ export class IdentifyService {
     if (!afterConflict && kind === 'link') {
       assertReturnable(rows, plan, request);
       return carriedOut(rows, plan, request, await repository.insertSecondaryIfUnchanged(request, rows, plan.primaryId!));
+    }
+    if (!afterConflict && kind === 'merge' && !plan.insert && rootsAreLivePrimaries(read)) {
+      assertReturnable(rows, plan, request);
+      await repository.relinkGroupsIfUnchanged(request, read, plan.primaryId!, plan.relink.length);
+      return carriedOut(rows, plan, request);
     }
     return repository.withLockedGroups(
       request,

@@ -7,9 +7,9 @@ import { ContactRepository } from '../../lib/contact-repository.js';
 import { RETRY } from '../../lib/container.js';
 import { DataApiExecutor } from '../../lib/data-api/executor.js';
 import { IdentifyService } from '../../lib/identify.js';
-import { rowsTagged, stack, uniqueDigits, uniqueTag } from '../support.js';
+import { rowsTagged, sql, stack, uniqueDigits, uniqueTag } from '../support.js';
 
-// A client killed in the middle of a merge transaction leaves no partial merge: the local server
+// A client killed in the middle of a merge transaction (path 3 of docs/CONCURRENCY.md) leaves no partial merge: the local server
 // rolls the transaction back when it idles out (3 minutes on AWS; 300 ms here), and its locks go with it.
 const IDLE_MS = 300;
 let server: LocalDataApi;
@@ -35,6 +35,10 @@ describe('a client killed mid-transaction', () => {
     await identify(`george2.${tag}@example.com`, `${digits}1`);
     const biff = await identify(`biff.${tag}@example.com`, `${digits}2`);
     await identify(`biff2.${tag}@example.com`, `${digits}2`);
+    await identify(`biff3.${tag}@example.com`, `${digits}2`);
+    // Biff's primary soft-deleted from outside: the merge must also promote, which only the
+    // transactional path does (a merge of tidy groups is one autocommit statement, nothing to cut).
+    await sql().query('UPDATE Contact SET deletedAt = CURRENT_TIMESTAMP WHERE id = ?', [biff.response.contact.primaryContactId]);
     const before = await rowsTagged(tag);
 
     const child = fork(fileURLToPath(new URL('./crash-child.ts', import.meta.url)), [server.url, stack().dbName, `george.${tag}@example.com`, `${digits}2`], {
@@ -45,7 +49,7 @@ describe('a client killed mid-transaction', () => {
     child.on('message', (message) => messages.push(message));
     const signal = await new Promise((resolve) => child.once('exit', (_code, sig) => resolve(sig)));
     expect(signal).toBe('SIGKILL');
-    expect(messages).toEqual([{ updated: 2 }]); // biff and biff2 were relinked inside the transaction
+    expect(messages).toEqual([{ updated: 2 }]); // biff2 and biff3 were relinked inside the transaction
 
     // Nothing of the uncommitted merge is visible.
     expect(await rowsTagged(tag)).toEqual(before);
@@ -54,8 +58,9 @@ describe('a client killed mid-transaction', () => {
     const merged = await identify(`george.${tag}@example.com`, `${digits}2`);
     expect(merged.outcome).toBe('merged');
     expect(merged.response.contact.primaryContactId).toBe(george.response.contact.primaryContactId);
-    const after = await rowsTagged(tag);
+    const after = (await rowsTagged(tag)).filter((row) => row.deletedAt === null);
     expect(after.filter((row) => row.linkPrecedence === 'primary').map((row) => row.id)).toEqual([george.response.contact.primaryContactId]);
+    expect(after.every((row) => row.id === george.response.contact.primaryContactId || row.linkedId === george.response.contact.primaryContactId)).toBe(true);
     expect(biff.response.contact.primaryContactId).not.toBe(george.response.contact.primaryContactId);
   });
 });

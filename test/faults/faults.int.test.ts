@@ -11,7 +11,7 @@ import type { SqlExecutor } from '../../lib/sql-executor.js';
 import { check } from '../concurrency/check.js';
 import { generateWorkload } from '../concurrency/workload.js';
 import { startOwnDataApi } from '../own-data-api.js';
-import { finalRows, rowsTagged, stack, uniqueDigits, uniqueTag } from '../support.js';
+import { finalRows, rowsTagged, sql, stack, uniqueDigits, uniqueTag } from '../support.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 // Faults made on purpose against real MariaDB: the database cut off mid-load (a TCP proxy between
@@ -119,8 +119,11 @@ describe('a cut in the middle of a merge transaction', () => {
     const tag = uniqueTag();
     const digits = uniqueDigits();
     const george = await identify(plain, `george.${tag}@example.com`, `${digits}1`);
-    await identify(plain, `biff.${tag}@example.com`, `${digits}2`);
+    const biff = await identify(plain, `biff.${tag}@example.com`, `${digits}2`);
     await identify(plain, `biff2.${tag}@example.com`, `${digits}2`);
+    await identify(plain, `biff3.${tag}@example.com`, `${digits}2`);
+    // Biff's primary soft-deleted from outside: this merge takes the transactional path (path 3).
+    await sql().query('UPDATE Contact SET deletedAt = CURRENT_TIMESTAMP WHERE id = ?', [biff.response.contact.primaryContactId]);
     const before = await rowsTagged(tag);
 
     await expect(identify(cut, `george.${tag}@example.com`, `${digits}2`)).rejects.toMatchObject({ statusCode: 503 });
@@ -129,7 +132,7 @@ describe('a cut in the middle of a merge transaction', () => {
 
     const merged = await identify(plain, `george.${tag}@example.com`, `${digits}2`);
     expect(merged.outcome).toBe('merged');
-    const after = await rowsTagged(tag);
+    const after = (await rowsTagged(tag)).filter((row) => row.deletedAt === null);
     expect(after.map((row) => [row.linkPrecedence, row.linkedId])).toEqual([
       ['primary', null],
       ['secondary', george.response.contact.primaryContactId],
