@@ -63,15 +63,20 @@ const PATH_LABEL: Record<PathName, string> = {
   c: '(c) in-process handler, direct mysql2',
 };
 
-interface CellResult {
-  path: PathName;
-  concurrency: number;
+interface Percentiles {
   requests: number;
-  errors: number;
-  rps: number;
   p50: number;
   p95: number;
   p99: number;
+}
+
+interface CellResult extends Percentiles {
+  path: PathName;
+  concurrency: number;
+  errors: number;
+  rps: number;
+  /** The same latencies split by the kind of request the workload meant to send (a tail is usually one kind's). */
+  byKind: Record<string, Percentiles>;
 }
 
 const progress = (text: string) => process.stderr.write(`\r\x1b[2K${text}`);
@@ -201,6 +206,7 @@ async function resetDatabase(pool: mysql.Pool): Promise<void> {
 async function runCell(path: PathName, concurrency: number, send: Sender): Promise<CellResult> {
   const workload = new Workload(SEED, `${path}${concurrency}`, seedCustomers(CUSTOMERS));
   const latencies: number[] = [];
+  const byKind = new Map<Kind, number[]>(KINDS.map((kind) => [kind, []]));
   let errors = 0;
   const warmupEnds = Date.now() + WARMUP_MS;
   const ends = warmupEnds + DURATION_MS;
@@ -216,23 +222,26 @@ async function runCell(path: PathName, concurrency: number, send: Sender): Promi
       const elapsed = performance.now() - started;
       if (Date.now() < warmupEnds) continue;
       latencies.push(elapsed);
+      byKind.get(request.kind)?.push(elapsed);
       if (status !== 200) errors++;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
   clearInterval(ticker);
-  latencies.sort((x, y) => x - y);
-  const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
   return {
     path,
     concurrency,
-    requests: latencies.length,
+    ...percentiles(latencies),
     errors,
     rps: round(latencies.length / (DURATION_MS / 1000)),
-    p50: at(0.5),
-    p95: at(0.95),
-    p99: at(0.99),
+    byKind: Object.fromEntries([...byKind].map(([kind, values]) => [kind, percentiles(values)])),
   };
+}
+
+function percentiles(latencies: number[]): Percentiles {
+  const sorted = [...latencies].sort((x, y) => x - y);
+  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+  return { requests: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
 
 /** Data API calls and SQL statements per request of each kind, counted where they happen. */
@@ -324,6 +333,13 @@ function printReport(report: BenchReport) {
   for (const cell of cells)
     console.log(`| ${PATH_LABEL[cell.path]} | ${cell.concurrency} | ${cell.rps} | ${cell.p50} | ${cell.p95} | ${cell.p99} | ${cell.errors} |`);
   const top = Math.max(...LEVELS);
+  console.log(`\nlatency by kind of request at concurrency ${top} (ms, p50 / p99; requests):\n`);
+  console.log(`| path | ${KINDS.join(' | ')} |`);
+  console.log(`| --- |${KINDS.map(() => ' ---: |').join('')}`);
+  for (const cell of cells.filter((cell) => cell.concurrency === top)) {
+    const kinds = KINDS.map((kind) => cell.byKind[kind]!).map((k) => `${k.p50} / ${k.p99}; ${k.requests}`);
+    console.log(`| ${PATH_LABEL[cell.path]} | ${kinds.join(' | ')} |`);
+  }
   const b = cells.find((c) => c.path === 'b' && c.concurrency === top);
   const c = cells.find((c) => c.path === 'c' && c.concurrency === top);
   if (b && c) console.log(`\n(b) / (c) throughput at concurrency ${top}: ${Math.round((b.rps / c.rps) * 100)}% (target ≥ 60%)`);
