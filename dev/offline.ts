@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { assertPortFree, freePort, waitForPorts } from './ports.js';
 
 /**
@@ -21,6 +22,9 @@ export interface Offline {
  * (@aws-lambda-powertools/commons Utility), and serverless-offline copies every AWS_* variable over.
  */
 const LAMBDA_RUNTIME_ENV = { AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' } as const;
+
+/** Ends serverless-offline's process when the stack that started it is gone without stopping it. */
+const ORPHAN_GUARD = fileURLToPath(new URL('./offline-orphan-guard.cjs', import.meta.url));
 
 /** Where serverless-esbuild builds the function for the stack whose Lambda invoke port is `lambdaPort`. */
 export function localBuildFolder(lambdaPort: number): string {
@@ -42,7 +46,7 @@ export async function startServerlessOffline(options: {
   // One build folder per running stack: stacks side by side (npm start and the tests) never rebuild
   // each other's bundle, and `npm run package` keeps to .esbuild/.
   const workFolder = localBuildFolder(lambdaPort);
-  const child = spawn(process.execPath, [cli, 'offline', 'start', '--stage', 'local'], {
+  const child = spawn(process.execPath, ['--require', ORPHAN_GUARD, cli, 'offline', 'start', '--stage', 'local'], {
     cwd: options.projectRoot,
     env: {
       ...process.env,

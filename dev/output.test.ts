@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LOCAL_PRINCIPAL as principal } from './gateway/local-principal.js';
-import { exampleCurl, offlineOutputFilter } from './output.js';
+import { exampleCurl, offlineOutputFilter, startupLines } from './output.js';
 
 describe('what npm start shows of serverless-offline', () => {
   const quiet = offlineOutputFilter(false);
@@ -38,5 +38,29 @@ describe('the example call npm start prints', () => {
 
   it('sends unsigned when AUTH=none', () => {
     expect(exampleCurl({ url: 'http://127.0.0.1:3000', auth: false, principal })).not.toMatch(/sigv4|--user/);
+  });
+});
+
+describe('the Data API line of npm start', () => {
+  const stack = (mysqlLink: 'tcp' | `socket ${string}`) =>
+    ({
+      url: 'http://127.0.0.1:3000',
+      invokeUrl: 'http://127.0.0.1:3002/2015-03-31/functions/identify-local-identify/invocations',
+      dataApi: { url: 'http://127.0.0.1:8080', mysqlLink },
+      dbName: 'identify',
+      auth: true,
+      principal,
+      database: 'the server at 127.0.0.1:3306 (10.11.19 MariaDB), data in that server',
+    }) as Parameters<typeof startupLines>[0];
+  const dataApiLine = (lines: string) => lines.split('\n').find((line) => line.includes('Data API server'));
+
+  it('names the Unix socket when the Data API server reaches MySQL through it', () => {
+    expect(dataApiLine(startupLines(stack('socket /run/mysqld/mysqld.sock'), 1))).toBe(
+      '  Data API server  http://127.0.0.1:8080   database identify on the server at 127.0.0.1:3306 (10.11.19 MariaDB), data in that server, through its socket /run/mysqld/mysqld.sock',
+    );
+  });
+
+  it('says nothing more over TCP, as the address says', () => {
+    expect(dataApiLine(startupLines(stack('tcp'), 1))).toMatch(/data in that server$/);
   });
 });

@@ -10,10 +10,15 @@ export function startupLines(stack: Pick<LocalStack, 'url' | 'invokeUrl' | 'data
   return `identify is up in ${seconds.toFixed(1)} s
   POST ${stack.url}/identify            (HTTP API, as API Gateway)
   POST ${stack.invokeUrl}   (Lambda invoke)
-  Data API server  ${stack.dataApi.url}   database ${stack.dbName} on ${stack.database}
+  Data API server  ${stack.dataApi.url}   database ${stack.dbName} on ${stack.database}${mysqlLinkNote(stack.dataApi.mysqlLink)}
 ${auth}
   ${exampleCurl(stack)}
 Ctrl-C (or SIGTERM) stops everything.`;
+}
+
+/** How the Data API server reaches MySQL, when not as the URL says (TCP): through the server's Unix socket. */
+function mysqlLinkNote(link: string): string {
+  return link.startsWith('socket ') ? `, through its socket ${link.slice('socket '.length)}` : '';
 }
 
 /** A call to POST /identify with the machine's curl (7.75+ signs with --aws-sigv4). */

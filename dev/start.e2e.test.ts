@@ -20,10 +20,12 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-async function npmStart(env: Record<string, string>): Promise<Started> {
+/** `npm start`; with `direct`, the stack's own process without npm in front (to kill it outright). */
+async function npmStart(env: Record<string, string>, direct = false): Promise<Started> {
   // As a developer's shell has it: the test runner's switches for Powertools stay out.
   const { POWERTOOLS_METRICS_DISABLED: _metrics, POWERTOOLS_LOG_LEVEL: _level, ...shell } = process.env;
-  const child = spawn('npm', ['start', '--silent'], {
+  const [command, args] = direct ? [process.execPath, ['--import', 'tsx', 'dev/start.ts']] : ['npm', ['start', '--silent']];
+  const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
     env: { ...shell, PORT: '0', LAMBDA_PORT: '0', DATA_API_PORT: '0', MYSQL_URL: stack().mysqlUrl, DB_NAME: stack().dbName, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -130,6 +132,19 @@ describe('npm start', () => {
     expect(await open.exited).toBe(0);
     for (const port of open.ports) expect(await canConnect(port), `port ${port} after`).toBe(false);
   }, 30_000);
+});
+
+describe('the stack killed outright (SIGKILL: no chance to stop anything)', () => {
+  it('leaves no serverless-offline behind: its Lambda port closes too', async () => {
+    const started = await npmStart({}, true);
+    const lambdaPort = Number(/127\.0\.0\.1:(\d+)\/2015-03-31\/functions/.exec(started.output())?.[1]);
+    expect(started.ports).toContain(lambdaPort);
+    expect(await canConnect(lambdaPort)).toBe(true);
+    started.child.kill('SIGKILL');
+    await started.exited;
+    await expect.poll(() => canConnect(lambdaPort), { timeout: 15_000, interval: 250 }).toBe(false);
+    await expect.poll(() => existsSync(join(PROJECT_ROOT, localBuildFolder(lambdaPort))), { timeout: 5_000, interval: 100 }).toBe(false);
+  }, 120_000);
 });
 
 describe('a bad setting', () => {
