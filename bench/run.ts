@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { cpus, totalmem } from 'node:os';
@@ -90,7 +91,18 @@ process.env.AWS_REGION ??= LOCAL_DEFAULTS.region;
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 const { buildHandler } = await import('../functions/identify.js');
 
+/**
+ * A fixed piece of CPU work, timed: on a shared VM the host's speed drifts by half or more from one
+ * minute to the next, so the report says how fast the machine was just before and after the cells.
+ */
+function cpuCheckMs(): number {
+  const started = performance.now();
+  for (let i = 0; i < 200_000; i++) createHash('sha256').update(`x${i}`).digest('hex');
+  return round(performance.now() - started);
+}
+
 async function main() {
+  const cpuBefore = cpuCheckMs();
   const stack = await startLocalStack({ port: 0, lambdaPort: 0, dataApiPort: 0, mysqlUrl: MYSQL_URL, dbName: DB_NAME, offline: PATHS.includes('a') });
   console.log(`benchmark database ${DB_NAME} (emptied and seeded for each cell) on ${stack.database}`);
   const pool = mysql.createPool({ uri: stack.mysqlUrl, database: DB_NAME, connectionLimit: 4 });
@@ -104,6 +116,7 @@ async function main() {
         cells.push(await runCell(path, concurrency, senders[path]));
       }
     }
+    const cpuAfter = cpuCheckMs();
     progress('counting calls per kind of request…');
     const perKind = await countPerKind(pool, stack, senders, direct);
     progress('measuring the cold start…');
@@ -113,7 +126,13 @@ async function main() {
     progress('');
     const report = {
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        cpuCheckMs: { beforeCells: cpuBefore, afterCells: cpuAfter },
+      },
       settings: {
         durationS: DURATION_MS / 1000,
         warmupS: WARMUP_MS / 1000,
@@ -313,7 +332,7 @@ async function measureColdStart(stack: LocalStack) {
 
 interface BenchReport {
   date: string;
-  machine: { cpus: number; cpuModel: string | undefined; memoryGiB: number; node: string };
+  machine: { cpus: number; cpuModel: string | undefined; memoryGiB: number; node: string; cpuCheckMs: { beforeCells: number; afterCells: number } };
   settings: { durationS: number; warmupS: number; seed: number; customers: number; mix: string };
   throughput: CellResult[];
   perKind: Awaited<ReturnType<typeof countPerKind>>;
@@ -324,6 +343,10 @@ function printReport(report: BenchReport) {
   const cells = report.throughput;
   console.log(
     `identify benchmark, ${report.date}, ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}`,
+  );
+  const check = report.machine.cpuCheckMs;
+  console.log(
+    `machine speed: 200,000 SHA-256 in ${check.beforeCells} ms before the cells, ${check.afterCells} ms after (the same work; on a shared VM it drifts: compare runs only at like speed)`,
   );
   console.log(
     `workload: ${report.settings.mix}, seed ${report.settings.seed}, ${report.settings.customers} customers to start, ${report.settings.durationS} s per cell after ${report.settings.warmupS} s warm-up\n`,
