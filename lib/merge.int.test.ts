@@ -41,6 +41,18 @@ async function twoGroups() {
   return { tag, digits, email, georgeId: george.response.contact.primaryContactId, biffId: biff.response.contact.primaryContactId, request };
 }
 
+type Groups = Awaited<ReturnType<typeof twoGroups>>;
+
+/** A row written behind the service's back: a secondary of `linkedId`, or a primary when it is null. */
+function insertRow(email: string, phone: string, linkedId: number | null) {
+  return sql().query('INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (?, ?, ?, ?)', [
+    email,
+    phone,
+    linkedId,
+    linkedId === null ? 'primary' : 'secondary',
+  ]);
+}
+
 /** Reads and plans the merge as the use case does, lets `meanwhile` change the table, then runs the conditional UPDATE. */
 async function mergeAfter(request: IdentifyRequest, meanwhile: () => Promise<unknown>) {
   const read = await repository.findGroups(request);
@@ -66,38 +78,14 @@ describe('a merge of tidy groups', () => {
   });
 
   it.each([
-    [
-      'a secondary joined the losing group',
-      (g: Awaited<ReturnType<typeof twoGroups>>) =>
-        sql().query(`INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (?, ?, ?, 'secondary')`, [
-          g.email('biff3'),
-          `${g.digits}2`,
-          g.biffId,
-        ]),
-    ],
-    [
-      'a secondary joined the winning group',
-      (g: Awaited<ReturnType<typeof twoGroups>>) =>
-        sql().query(`INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (?, ?, ?, 'secondary')`, [
-          g.email('george3'),
-          `${g.digits}1`,
-          g.georgeId,
-        ]),
-    ],
-    [
-      'a secondary was soft-deleted',
-      (g: Awaited<ReturnType<typeof twoGroups>>) => sql().query('UPDATE Contact SET deletedAt = CURRENT_TIMESTAMP WHERE linkedId = ?', [g.biffId]),
-    ],
+    ['a secondary joined the losing group', (g: Groups) => insertRow(g.email('biff3'), `${g.digits}2`, g.biffId)],
+    ['a secondary joined the winning group', (g: Groups) => insertRow(g.email('george3'), `${g.digits}1`, g.georgeId)],
+    ['a secondary was soft-deleted', (g: Groups) => sql().query('UPDATE Contact SET deletedAt = CURRENT_TIMESTAMP WHERE linkedId = ?', [g.biffId])],
     [
       'the winning primary was merged into another group',
-      (g: Awaited<ReturnType<typeof twoGroups>>) =>
-        sql().query(`UPDATE Contact SET linkPrecedence = 'secondary', linkedId = ? WHERE id = ?`, [g.biffId, g.georgeId]),
+      (g: Groups) => sql().query(`UPDATE Contact SET linkPrecedence = 'secondary', linkedId = ? WHERE id = ?`, [g.biffId, g.georgeId]),
     ],
-    [
-      'a third group took the email',
-      (g: Awaited<ReturnType<typeof twoGroups>>) =>
-        sql().query(`INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (?, ?, NULL, 'primary')`, [g.email('george'), `${g.digits}9`]),
-    ],
+    ['a third group took the email', (g: Groups) => insertRow(g.email('george'), `${g.digits}9`, null)],
   ])('writes nothing and throws Conflict when %s between the read and the write', async (_what, change) => {
     const groups = await twoGroups();
     let before: Awaited<ReturnType<typeof rowsTagged>> = [];
@@ -118,11 +106,7 @@ describe('a merge of tidy groups', () => {
       async run(text, params) {
         if (!joined && /^\s*UPDATE Contact/.test(text)) {
           joined = true;
-          await sql().query(`INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (?, ?, ?, 'secondary')`, [
-            email('biff3'),
-            `${digits}2`,
-            biffId,
-          ]);
+          await insertRow(email('biff3'), `${digits}2`, biffId);
         }
         return inner.run(text, params);
       },
