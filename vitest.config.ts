@@ -19,11 +19,17 @@ export default defineConfig({
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
     },
+    // Chosen, not defaulted: each test file gets a fresh worker, because modules here keep state per
+    // process on purpose (functions/identify.ts builds its container at import, the Powertools Logger
+    // and Metrics are module singletons, test/support.ts keeps one pool and one client). Sharing
+    // workers would save about 15 s of the two minutes (vitest's own estimate) at the price of tests
+    // that pass or fail by the order they run in. Set in each project below, and in the package's own config.
     projects: [
       'packages/local-data-api/vitest.config.ts',
       {
         test: {
           name: 'unit',
+          isolate: true,
           include: ['{lib,functions,db,deploy,dev,test,bench}/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
         },
@@ -31,6 +37,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          isolate: true,
           include: ['{lib,functions,db,deploy,dev,test,bench}/**/*.{int,e2e}.test.ts'],
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 60_000,

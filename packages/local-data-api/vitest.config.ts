@@ -7,6 +7,9 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     name: 'local-data-api',
+    // A fresh worker per test file, chosen (the default, said out loud): files start servers and
+    // pools of their own in module scope.
+    isolate: true,
     root: import.meta.dirname,
     include: ['src/**/*.test.ts'],
     globalSetup: ['src/test-global-setup.ts'],
