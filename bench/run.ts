@@ -55,7 +55,7 @@ const PATHS = flags.paths.split(',') as PathName[];
 const SEED = Number(flags.seed);
 const CUSTOMERS = Number(flags.customers);
 const DB_NAME = process.env.DB_NAME || 'identify_bench';
-const { mysqlUrl: MYSQL_URL } = localStackOptionsFromEnv();
+const { mysqlUrl: MYSQL_URL, dataApi: DATA_API_OPTIONS } = localStackOptionsFromEnv();
 
 type PathName = 'a' | 'b' | 'c';
 const PATH_LABEL: Record<PathName, string> = {
@@ -103,7 +103,15 @@ function cpuCheckMs(): number {
 
 async function main() {
   const cpuBefore = cpuCheckMs();
-  const stack = await startLocalStack({ port: 0, lambdaPort: 0, dataApiPort: 0, mysqlUrl: MYSQL_URL, dbName: DB_NAME, offline: PATHS.includes('a') });
+  const stack = await startLocalStack({
+    port: 0,
+    lambdaPort: 0,
+    dataApiPort: 0,
+    mysqlUrl: MYSQL_URL,
+    dbName: DB_NAME,
+    offline: PATHS.includes('a'),
+    dataApi: DATA_API_OPTIONS,
+  });
   console.log(`benchmark database ${DB_NAME} (emptied and seeded for each cell) on ${stack.database}`);
   const pool = mysql.createPool({ uri: stack.mysqlUrl, database: DB_NAME, connectionLimit: 4 });
   const direct = MysqlExecutor.create(stack.mysqlUrl, DB_NAME);

@@ -78,7 +78,14 @@ export function localStackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): 
     auth: authFrom(env),
     mysqlUrl: env.MYSQL_URL || undefined,
     dbName: env.DB_NAME || 'identify',
+    dataApi: { preferSocket: socketFrom(env) },
   };
+}
+
+/** DATA_API_SOCKET=0 (or false, no, off) keeps the Data API server on TCP, as the package's own command reads it. */
+function socketFrom(env: NodeJS.ProcessEnv): boolean {
+  const raw = env.DATA_API_SOCKET;
+  return raw ? !/^(0|false|no|off)$/i.test(raw) : LOCAL_DEFAULTS.preferSocket;
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
