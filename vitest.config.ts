@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import localDataApi from './packages/local-data-api/vitest.config.js';
 
 // Three kinds of test, by file name:
 //   *.test.ts      pure logic, no I/O
@@ -7,6 +9,10 @@ import { defineConfig } from 'vitest/config';
 // The last two share one local stack (test/global-setup.ts) on free ports and a throwaway database.
 // The workspace package packages/local-data-api is a project of its own (its vitest.config.ts: its
 // own global setup, a throwaway database and nothing of this application).
+// Every project that needs a database first runs test/database-setup.ts: one server for the whole
+// run, found as `npm start` finds one, so `npm test` needs no database server on the machine.
+const databaseSetup = fileURLToPath(new URL('test/database-setup.ts', import.meta.url));
+
 export default defineConfig({
   test: {
     // functions/identify.ts builds its container at import, as on a cold start; tests that import it
@@ -25,7 +31,7 @@ export default defineConfig({
     // workers would save about 15 s of the two minutes (vitest's own estimate) at the price of tests
     // that pass or fail by the order they run in. Set in each project below, and in the package's own config.
     projects: [
-      'packages/local-data-api/vitest.config.ts',
+      { ...localDataApi, test: { ...localDataApi.test, globalSetup: [databaseSetup, ...[localDataApi.test?.globalSetup ?? []].flat()] } },
       {
         test: {
           name: 'unit',
@@ -39,7 +45,7 @@ export default defineConfig({
           name: 'integration',
           isolate: true,
           include: ['{lib,functions,db,deploy,dev,test,bench}/**/*.{int,e2e}.test.ts'],
-          globalSetup: ['test/global-setup.ts'],
+          globalSetup: [databaseSetup, 'test/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -92,6 +92,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dbName = options.dbName ?? 'identify';
   const log = options.log ?? (() => {});
   const handlerStdout = options.handlerStdout ?? options.log !== undefined;
+  await assertPortsFree(options);
   const database = await resolveDatabase(options.mysqlUrl, log);
   const mysqlUrl = database.mysqlUrl;
   await ensureDatabase(mysqlUrl, dbName).catch(async (error: unknown) => {
@@ -181,7 +182,6 @@ async function startFront(
   stopAll: (() => Promise<void>)[],
 ): Promise<{ url: string; invokeUrl: string }> {
   const port = options.port ?? 3000;
-  await assertPortFree(port, 'PORT');
   const offline = await startServerlessOffline({
     projectRoot: PROJECT_ROOT,
     lambdaPort: options.lambdaPort ?? 3002,
@@ -197,6 +197,15 @@ async function startFront(
   });
   stopAll.push(gateway.close);
   return { url: gateway.url, invokeUrl };
+}
+
+/** Before anything starts, in the order a user knows them: a second `npm start` is told about PORT, not a port behind it. */
+async function assertPortsFree(options: LocalStackOptions): Promise<void> {
+  if (options.offline !== false) {
+    await assertPortFree(options.port ?? 3000, 'PORT');
+    await assertPortFree(options.lambdaPort ?? 3002, 'LAMBDA_PORT');
+  }
+  await assertPortFree(options.dataApiPort ?? LOCAL_DEFAULTS.port, 'DATA_API_PORT');
 }
 
 function authFrom(env: NodeJS.ProcessEnv): boolean {

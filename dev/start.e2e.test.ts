@@ -126,6 +126,24 @@ describe('npm start', () => {
     expect(await rowsTagged(tag)).toHaveLength(1);
   }, 180_000);
 
+  it('a second `npm start` on the same ports names PORT, the one the README documents, and starts nothing', async () => {
+    const port = (pattern: RegExp) => pattern.exec(open.output())![1]!;
+    const env = {
+      PORT: port(/POST http:\/\/127\.0\.0\.1:(\d+)\/identify/),
+      LAMBDA_PORT: port(/127\.0\.0\.1:(\d+)\/2015-03-31/),
+      DATA_API_PORT: port(/Data API server\s+http:\/\/127\.0\.0\.1:(\d+)/),
+    };
+    const failure = (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'dev/start.ts'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, MYSQL_URL: stack().mysqlUrl, ...env },
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    )) as { code: number; stderr: string } | undefined;
+    expect(failure?.code).toBe(1);
+    expect(failure!.stderr.trim()).toBe(`Port ${env.PORT} is already in use (is another \`npm start\` running?): stop it or set PORT to a free port`);
+  });
+
   it('stops everything on SIGTERM to the npm process: every port closed, exit 0', async () => {
     for (const port of open.ports) expect(await canConnect(port), `port ${port} before`).toBe(true);
     open.child.kill('SIGTERM');
@@ -144,6 +162,18 @@ describe('the stack killed outright (SIGKILL: no chance to stop anything)', () =
     await started.exited;
     await expect.poll(() => canConnect(lambdaPort), { timeout: 15_000, interval: 250 }).toBe(false);
     await expect.poll(() => existsSync(join(PROJECT_ROOT, localBuildFolder(lambdaPort))), { timeout: 5_000, interval: 100 }).toBe(false);
+  }, 120_000);
+});
+
+describe('npm killed outright (SIGKILL to the npm process, not the stack)', () => {
+  it('the stack sees npm gone and stops as on SIGTERM: every port closed', async () => {
+    const started = await npmStart({});
+    for (const port of started.ports) expect(await canConnect(port), `port ${port} before`).toBe(true);
+    started.child.kill('SIGKILL');
+    await started.exited;
+    for (const port of started.ports) {
+      await expect.poll(() => canConnect(port), { timeout: 15_000, interval: 250, message: `port ${port} after` }).toBe(false);
+    }
   }, 120_000);
 });
 

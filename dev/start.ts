@@ -38,4 +38,9 @@ function stopOnSignals(stack: LocalStack): void {
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
   process.on('SIGHUP', shutdown);
+  // npm in front killed outright (SIGKILL) cannot pass a signal on: this process is reparented, and stops as on SIGTERM.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown();
+  }, 250).unref();
 }

@@ -7,7 +7,11 @@ import { promisify } from 'node:util';
  * answers on 127.0.0.1:3306 there and nothing outside can be reached, and the shared server is untouched.
  * Needs root (or unprivileged user namespaces); tests only.
  */
-export async function runInEmptyNetwork(script: string, env: Record<string, string>, options: { path?: string; timeoutMs?: number } = {}): Promise<unknown> {
+export async function runInEmptyNetwork(
+  script: string,
+  env: Record<string, string>,
+  options: { path?: string; timeoutMs?: number; killed?: boolean } = {},
+): Promise<unknown> {
   // PATH applies to the script only: the shell still needs `ip`.
   const path = options.path === undefined ? '' : `env PATH="${options.path}" `;
   const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,7 +23,11 @@ export async function runInEmptyNetwork(script: string, env: Record<string, stri
       timeout: options.timeoutMs ?? 60_000,
       env: { ...process.env, MYSQL_URL: '', ...env },
     },
-  );
+  ).catch((error: { signal?: string; stdout: string }) => {
+    // A script that ends by SIGKILL on purpose (options.killed) still reports what it printed first.
+    if (options.killed && error.signal === 'SIGKILL') return error;
+    throw error;
+  });
   const last = stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(last);
 }

@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { checkMysql, DatabaseUnreachable } from 'local-data-api/mysql';
 import { freePort } from '../ports.js';
@@ -156,7 +157,10 @@ async function runningInstance(options: PrivateServerOptions): Promise<Database 
   const mysqlUrl = `mysql://root@127.0.0.1:${record.port}`;
   const version = await waitUntilReady(mysqlUrl, () => !isAlive(record.serverPid), paths.errorLog, options.readyTimeoutMs ?? 30_000);
   const orphan = !isAlive(record.ownerPid);
-  if (orphan) await writeFile(paths.record, JSON.stringify({ ...record, ownerPid: process.pid }));
+  if (orphan) {
+    await writeFile(paths.record, JSON.stringify({ ...record, ownerPid: process.pid }));
+    guardServer(record.serverPid, paths.record);
+  }
   return {
     mysqlUrl,
     description: describe(
@@ -168,6 +172,15 @@ async function runningInstance(options: PrivateServerOptions): Promise<Database 
     ),
     stop: orphan ? () => stopProcess(record.serverPid) : async () => {},
   };
+}
+
+const SERVER_GUARD = fileURLToPath(new URL('./server-guard.cjs', import.meta.url));
+
+/** A watcher that stops the server once this process is gone, however it went (server-guard.cjs). */
+function guardServer(serverPid: number, recordPath: string): void {
+  const guard = spawn(process.execPath, [SERVER_GUARD, String(process.pid), String(serverPid), recordPath], { detached: true, stdio: 'ignore' });
+  guard.on('error', () => {}); // without a guard the server still stops with the stack, as before
+  guard.unref();
 }
 
 export async function startPrivateServer(options: PrivateServerOptions): Promise<Database> {
@@ -184,6 +197,7 @@ export async function startPrivateServer(options: PrivateServerOptions): Promise
   const serverPid = child.pid;
   if (serverPid === undefined) throw new DatabaseUnreachable(`Could not run ${options.binary.path}`, 'refused');
   await writeFile(paths.record, JSON.stringify({ serverPid, port, ownerPid: process.pid } satisfies InstanceRecord));
+  guardServer(serverPid, paths.record);
   const mysqlUrl = `mysql://root@127.0.0.1:${port}`;
   const stop = async () => {
     await stopProcess(serverPid);

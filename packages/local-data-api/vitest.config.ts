@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
 
 // The package's own tests, runnable on their own (`npx vitest run` here) or as a project of a
@@ -12,7 +13,8 @@ export default defineProject({
     isolate: true,
     root: import.meta.dirname,
     include: ['src/**/*.test.ts'],
-    globalSetup: ['src/test-global-setup.ts'],
+    // An absolute path: the workspace's config reuses this project, and resolves paths from its own root.
+    globalSetup: [fileURLToPath(new URL('src/test-global-setup.ts', import.meta.url))],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
