@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import localDataApi from './packages/local-data-api/vitest.config.js';
+import localDataApi from './infra/local-data-api/vitest.config.js';
 
 // Three kinds of test, by file name:
 //   *.test.ts      pure logic, no I/O
 //   *.int.test.ts  real MariaDB through the local Data API server and the real SDK client
 //   *.e2e.test.ts  over HTTP through serverless-offline
 // The last two share one local stack (test/global-setup.ts) on free ports and a throwaway database.
-// The workspace package packages/local-data-api is a project of its own (its vitest.config.ts: its
+// The workspace package infra/local-data-api is a project of its own (its vitest.config.ts: its
 // own global setup, a throwaway database and nothing of this application).
 // Every project that needs a database first runs test/database-setup.ts: one server for the whole
 // run, found as `npm start` finds one, so `npm test` needs no database server on the machine.

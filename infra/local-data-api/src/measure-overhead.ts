@@ -10,7 +10,7 @@ import { LOCAL_DEFAULTS } from './server.js';
  * query sent straight to MySQL/MariaDB with mysql2, in one run. The server runs in a process of
  * its own (`cli.ts --quiet`), as `npm run data-api` does, so the two do not share an event loop.
  *
- *   npx tsx packages/local-data-api/src/measure-overhead.ts [calls]      (MYSQL_URL as for the server)
+ *   npx tsx infra/local-data-api/src/measure-overhead.ts [calls]      (MYSQL_URL as for the server)
  */
 
 const CALLS = Number(process.argv[2] ?? 2_000);

@@ -16,7 +16,7 @@ import { LOCAL_DEFAULTS } from './server.js';
  * A conformance check run from outside, with nothing but the AWS SDK: point it at any Data API
  * endpoint (`npm run data-api`, or AWS itself) and it checks the answers real Aurora MySQL gives.
  *
- *   npx tsx packages/local-data-api/src/conformance-check.ts [endpoint]
+ *   npx tsx infra/local-data-api/src/conformance-check.ts [endpoint]
  *
  * Endpoint, ARNs, database and credentials come from the arguments' defaults or the environment
  * (AWS_ENDPOINT_URL_RDS_DATA, DB_CLUSTER_ARN, DB_SECRET_ARN, DB_NAME, AWS_ACCESS_KEY_ID, ...).
