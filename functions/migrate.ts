@@ -10,7 +10,7 @@ import { classifyTransient } from '../lib/retry.js';
 import type { SqlExecutor } from '../lib/sql-executor.js';
 
 /**
- * The SchemaMigrations custom resource (deploy/migrations.yml): CloudFormation calls this function
+ * The SchemaMigrations custom resource (infra/aws/migrations.yml): CloudFormation calls this function
  * on Create and Update with the cluster, its secret and the database in ResourceProperties; it applies
  * the pending db/migrations/*.sql through the Data API, each once, under the migration lock and with
  * the ledger the local stack uses too (docs/MIGRATIONS.md), and answers on the ResponseURL. Delete

@@ -22,7 +22,7 @@ export interface Migration {
 
 export const MIGRATIONS_DIR = dirname(fileURLToPath(import.meta.url));
 
-/** The file names that are migrations; deploy/migrations-hash.cjs uses the same filter. */
+/** The file names that are migrations; infra/aws/migrations-hash.cjs uses the same filter. */
 export const MIGRATION_FILE = /^\d+_.*\.sql$/;
 
 export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {

@@ -13,7 +13,7 @@ import { readZip } from './zip.js';
 // AWS credentials. The packaging runs in a copy of the project (node_modules linked), so that its
 // esbuild work directory never meets the one serverless-offline uses for the end-to-end tests.
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const run = promisify(execFile);
 
 type Resource = Template['Resources'][string];
@@ -52,7 +52,7 @@ async function npmPackage(stage: string, ...extra: string[]): Promise<Packaged> 
 beforeAll(async () => {
   workspace = mkdtempSync(join(tmpdir(), 'identify-template-'));
   const project = join(workspace, 'project');
-  for (const entry of ['serverless.yml', 'package.json', 'tsconfig.json', 'functions', 'lib', 'db', 'deploy']) {
+  for (const entry of ['serverless.yml', 'package.json', 'tsconfig.json', 'functions', 'lib', 'db', 'infra/aws']) {
     cpSync(join(ROOT, entry), join(project, entry), { recursive: true, filter: (source) => !/\.test\.ts$/.test(source) });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
@@ -357,7 +357,7 @@ describe('the bundles, unzipped and run by Node as Lambda would', () => {
       console.log(JSON.stringify({ path: m.MIGRATIONS_PATH, statements, sent }));
     `);
     expect(result.path).toBe(`${join(dir, 'db/migrations')}/`);
-    const { loadMigrations } = await import('../db/migrations/index.js');
+    const { loadMigrations } = await import('../../db/migrations/index.js');
     // Besides the ledger's and the lock's own statements: every migration statement, in order, each recorded once applied.
     expect(result.statements.filter((statement: string) => !/\bschema_migrations/.test(statement))).toEqual(
       loadMigrations().flatMap((migration) => migration.statements),

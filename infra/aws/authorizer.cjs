@@ -8,7 +8,7 @@
 //
 // Why a resolver file: the two choices differ in structure (an authorizer under provider.httpApi, a
 // route that names it, scopes), which plain `${param:}` values cannot switch. serverless.yml reads
-// `${file(deploy/authorizer.cjs):authorizers}` and `${file(deploy/authorizer.cjs):route}`, and the
+// `${file(infra/aws/authorizer.cjs):authorizers}` and `${file(infra/aws/authorizer.cjs):route}`, and the
 // framework then writes the route's AuthorizationType, AuthorizerId and AuthorizationScopes itself.
 
 const JWT_AUTHORIZER = 'jwt';

@@ -7,7 +7,7 @@ const { createHash } = require('node:crypto');
 const { readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
-const MIGRATIONS_DIR = join(__dirname, '..', 'db', 'migrations');
+const MIGRATIONS_DIR = join(__dirname, '..', '..', 'db', 'migrations');
 
 function migrationsHash(dir = MIGRATIONS_DIR) {
   const hash = createHash('sha256');

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
-// deploy/authorizer.cjs as the framework calls it: `${file(deploy/authorizer.cjs):route}` runs
+// infra/aws/authorizer.cjs as the framework calls it: `${file(infra/aws/authorizer.cjs):route}` runs
 // `route({ resolveVariable })`, which reads the stage's params through resolveVariable.
 
 interface Resolver {
@@ -24,7 +24,7 @@ function paramsSource(params: Record<string, string>) {
 
 const JWT = { authorizer: 'jwt', jwtIssuer: 'https://auth.example.com/', jwtAudience: 'https://identify.example.com', jwtScopes: 'identify/invoke' };
 
-describe('deploy/authorizer.cjs', () => {
+describe('infra/aws/authorizer.cjs', () => {
   it('chooses IAM: the route is aws_iam and no authorizer is declared', async () => {
     const source = paramsSource({ authorizer: 'iam' });
     expect(await resolver.route(source)).toEqual({ type: 'aws_iam' });
