@@ -6,12 +6,12 @@ import localDataApi from './infra/local-data-api/vitest.config.js';
 //   *.test.ts      pure logic, no I/O
 //   *.int.test.ts  real MariaDB through the local Data API server and the real SDK client
 //   *.e2e.test.ts  over HTTP through serverless-offline
-// The last two share one local stack (test/global-setup.ts) on free ports and a throwaway database.
+// The last two share one local stack (test/support/stack-setup.ts) on free ports and a throwaway database.
 // The workspace package infra/local-data-api is a project of its own (its vitest.config.ts: its
 // own global setup, a throwaway database and nothing of this application).
-// Every project that needs a database first runs test/database-setup.ts: one server for the whole
+// Every project that needs a database first runs test/support/database-setup.ts: one server for the whole
 // run, found as `npm start` finds one, so `npm test` needs no database server on the machine.
-const databaseSetup = fileURLToPath(new URL('test/database-setup.ts', import.meta.url));
+const databaseSetup = fileURLToPath(new URL('test/support/database-setup.ts', import.meta.url));
 
 export default defineConfig({
   test: {
@@ -27,7 +27,7 @@ export default defineConfig({
     },
     // Chosen, not defaulted: each test file gets a fresh worker, because modules here keep state per
     // process on purpose (functions/identify.ts builds its container at import, the Powertools Logger
-    // and Metrics are module singletons, test/support.ts keeps one pool and one client). Sharing
+    // and Metrics are module singletons, test/support/helpers.ts keeps one pool and one client). Sharing
     // workers would save about 15 s of the two minutes (vitest's own estimate) at the price of tests
     // that pass or fail by the order they run in. Set in each project below, and in the package's own config.
     projects: [
@@ -45,7 +45,7 @@ export default defineConfig({
           name: 'integration',
           isolate: true,
           include: ['{lib,functions,db,dev,infra/aws,test,bench}/**/*.{int,e2e}.test.ts'],
-          globalSetup: [databaseSetup, 'test/global-setup.ts'],
+          globalSetup: [databaseSetup, 'test/support/stack-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -12,16 +12,16 @@ import { build } from 'esbuild';
 import { LOCAL_DEFAULTS } from 'local-data-api';
 import mysql from 'mysql2/promise';
 import { parse } from 'yaml';
-import { apiEvent, type Handler, lambdaContext } from '../dev/lambda.js';
 import { type LocalStack, localStackOptionsFromEnv, PROJECT_ROOT, startLocalStack } from '../dev/local-stack.js';
 import { DatabaseUnreachable } from '../dev/mysql.js';
-import { MysqlExecutor } from '../dev/mysql-executor.js';
-import { gatewaySigner } from '../dev/sign.js';
 import { createDependencies } from '../lib/container.js';
 import type { SqlExecutor } from '../lib/sql-executor.js';
+import { apiEvent, type Handler, lambdaContext } from '../test/support/lambda-events.js';
+import { MysqlExecutor } from '../test/support/mysql-executor.js';
+import { type BenchRequest, KINDS, type Kind, seedCustomers, Workload } from '../test/support/shop-workload.js';
+import { gatewaySigner } from '../test/support/sign.js';
 import { renderChart } from './chart.js';
 import { measureLargeGroups, printLargeGroups } from './large-groups.js';
-import { type BenchRequest, KINDS, type Kind, seedCustomers, Workload } from './workload.js';
 
 /**
  * `npm run bench`: the same seeded workload through three paths, side by side in one run:

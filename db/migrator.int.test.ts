@@ -6,7 +6,7 @@ import { LOCAL_DEFAULTS, type LocalDataApi, startLocalDataApi } from 'local-data
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dropDatabase, ensureDatabase } from '../dev/mysql.js';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
-import { sql, stack } from '../test/support.js';
+import { sql, stack } from '../test/support/helpers.js';
 import { LEDGER_TABLE } from './ledger.js';
 import { LOCK_TABLE, MigrationLockError } from './migration-lock.js';
 import { loadMigrations, MIGRATIONS_DIR, type RunOptions, runMigrations } from './migrations/index.js';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stack } from '../test/support.js';
+import { stack } from '../test/support/helpers.js';
 import { PROJECT_ROOT } from './local-stack.js';
 import { canConnect } from './ports.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postIdentify, rowsTagged, stack, uniqueTag } from '../test/support.js';
+import { postIdentify, rowsTagged, stack, uniqueTag } from '../test/support/helpers.js';
 import { PROJECT_ROOT } from './local-stack.js';
 import { localBuildFolder } from './offline.js';
 import { canConnect } from './ports.js';

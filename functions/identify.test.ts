@@ -2,20 +2,20 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { apiEvent, lambdaContext } from '../dev/lambda.js';
 import { type Blocklist, NOTHING_BLOCKED } from '../lib/blocklist.js';
 import type { Dependencies } from '../lib/container.js';
 import { HttpError, Unavailable } from '../lib/errors.js';
 import type { IdentifyCall, IdentifyResult } from '../lib/identify.js';
 import type { IdentifyRequest } from '../lib/request.js';
 import { countDataApiCall } from '../lib/request-scope.js';
-import { bytesEvent, loggedLines } from '../test/middy-chain.js';
-import { ReferenceModel } from '../test/reference-model.js';
+import { apiEvent, lambdaContext } from '../test/support/lambda-events.js';
+import { bytesEvent, loggedLines } from '../test/support/middy-chain.js';
+import { ReferenceModel } from '../test/support/reference-model.js';
 import { buildHandler } from './identify.js';
 
 /**
  * The handler's edges in milliseconds: buildHandler over an in-memory use case (the independent
- * reference model of the contract, test/reference-model.ts), every status and every metric
+ * reference model of the contract, test/support/reference-model.ts), every status and every metric
  * dimension pinned. The database side is covered by the integration tests.
  */
 class InMemoryService {

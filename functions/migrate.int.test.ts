@@ -8,10 +8,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { LEDGER_TABLE } from '../db/ledger.js';
 import { LOCK_TABLE } from '../db/migration-lock.js';
 import { loadMigrations, type Migration, migrationOf } from '../db/migrations/index.js';
-import { lambdaContext } from '../dev/lambda.js';
 import { dropDatabase, ensureDatabase } from '../dev/mysql.js';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
-import { sql, stack } from '../test/support.js';
+import { sql, stack } from '../test/support/helpers.js';
+import { lambdaContext } from '../test/support/lambda-events.js';
 import type * as Migrate from './migrate.js';
 
 // The SchemaMigrations custom resource's function, against the local Data API server and real

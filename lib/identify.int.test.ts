@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { repository, rowsTagged, sql, uniqueDigits, uniqueTag } from '../test/support.js';
+import { repository, rowsTagged, sql, uniqueDigits, uniqueTag } from '../test/support/helpers.js';
 import { RETRY } from './container.js';
 import { IdentifyService } from './identify.js';
 import type { IdentifyRequest } from './request.js';

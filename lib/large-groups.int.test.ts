@@ -1,8 +1,8 @@
 import { LOCAL_DEFAULTS } from 'local-data-api';
 import { describe, expect, it } from 'vitest';
-import { seededEmail, seedGroup } from '../dev/large-groups.js';
-import { answerFromTable } from '../test/large-groups.js';
-import { dataApiClient, postIdentify, sql, stack, uniqueDigits, uniqueTag } from '../test/support.js';
+import { answerFromTable } from '../test/support/expected-group.js';
+import { dataApiClient, postIdentify, sql, stack, uniqueDigits, uniqueTag } from '../test/support/helpers.js';
+import { seededEmail, seedGroup } from '../test/support/large-group-seeder.js';
 import { ContactRepository, FIRST_READ_ROWS } from './contact-repository.js';
 import { RETRY } from './container.js';
 import { DataApiExecutor, type DataApiOperation } from './data-api/executor.js';

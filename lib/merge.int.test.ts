@@ -1,6 +1,6 @@
 import { LOCAL_DEFAULTS } from 'local-data-api';
 import { describe, expect, it } from 'vitest';
-import { dataApiClient, rowsTagged, sql, stack, uniqueDigits, uniqueTag } from '../test/support.js';
+import { dataApiClient, rowsTagged, sql, stack, uniqueDigits, uniqueTag } from '../test/support/helpers.js';
 import { ContactRepository } from './contact-repository.js';
 import { RETRY } from './container.js';
 import { DataApiExecutor, type DataApiOperation } from './data-api/executor.js';

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { seedGroup } from '../dev/large-groups.js';
-import { MysqlExecutor } from '../dev/mysql-executor.js';
-import { sql, stack, uniqueDigits, uniqueTag } from '../test/support.js';
+import { sql, stack, uniqueDigits, uniqueTag } from '../test/support/helpers.js';
+import { seedGroup } from '../test/support/large-group-seeder.js';
+import { MysqlExecutor } from '../test/support/mysql-executor.js';
 import { ContactRepository } from './contact-repository.js';
 import { RETRY } from './container.js';
 import { IdentifyService } from './identify.js';

@@ -1,12 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LocalDataApi } from 'local-data-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Handler, invoke } from '../dev/lambda.js';
 import { buildHandler } from '../functions/identify.js';
 import { readBlocklist } from '../lib/config.js';
 import { createDependencies } from '../lib/container.js';
-import { startOwnDataApi } from './own-data-api.js';
-import { rowsTagged, uniqueDigits, uniqueTag } from './support.js';
+import { rowsTagged, uniqueDigits, uniqueTag } from './support/helpers.js';
+import { type Handler, invoke } from './support/lambda-events.js';
+import { startOwnDataApi } from './support/own-data-api.js';
 
 // The operator blocklist through the real stack: two handlers on one database, one built with
 // BLOCKED_EMAILS/BLOCKED_PHONES, one without (the default: nothing blocked).

@@ -4,12 +4,12 @@ import { LOCAL_DEFAULTS } from 'local-data-api';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '../db/migrations/index.js';
-import { apiEvent, type Handler, lambdaContext } from '../dev/lambda.js';
 import { dropDatabase, ensureDatabase } from '../dev/mysql.js';
 import { buildHandler } from '../functions/identify.js';
 import { createDependencies } from '../lib/container.js';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
-import { dataApiClient, postIdentify, stack } from './support.js';
+import { dataApiClient, postIdentify, stack } from './support/helpers.js';
+import { apiEvent, type Handler, lambdaContext } from './support/lambda-events.js';
 
 // Property-based fuzzing of request bodies and headers: never a 5xx, every refusal a JSON message,
 // and never a write for a refused request (the fuzz has a database of its own to count rows in).

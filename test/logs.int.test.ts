@@ -2,12 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { LocalDataApi } from 'local-data-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { apiEvent, type Handler, invoke, lambdaContext } from '../dev/lambda.js';
 import { buildHandler } from '../functions/identify.js';
 import { createDependencies } from '../lib/container.js';
-import { loggedLines } from './middy-chain.js';
-import { startOwnDataApi } from './own-data-api.js';
-import { uniqueDigits, uniqueTag } from './support.js';
+import { uniqueDigits, uniqueTag } from './support/helpers.js';
+import { apiEvent, type Handler, invoke, lambdaContext } from './support/lambda-events.js';
+import { loggedLines } from './support/middy-chain.js';
+import { startOwnDataApi } from './support/own-data-api.js';
 
 // No email or phone number appears in any log line of a run: the handler's structured logs
 // (Powertools, at DEBUG) and the local Data API server's call log, over good, bad and failing requests.

@@ -1,9 +1,9 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { LocalDataApi } from 'local-data-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Handler, invoke } from '../dev/lambda.js';
-import { startOwnDataApi } from './own-data-api.js';
-import { uniqueDigits, uniqueTag } from './support.js';
+import { uniqueDigits, uniqueTag } from './support/helpers.js';
+import { type Handler, invoke } from './support/lambda-events.js';
+import { startOwnDataApi } from './support/own-data-api.js';
 
 // Metrics in CloudWatch embedded metric format, one document per invocation, written to stdout.
 let server: LocalDataApi;

@@ -6,8 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Template, TemplateValidator } from './cfn-schema.js';
-import { readZip } from './zip.js';
+import { type Template, TemplateValidator } from '../../test/support/cfn-schema.js';
+import { readZip } from '../../test/support/zip.js';
 
 // The CloudFormation template as `npm run package` writes it, for dev and prod, on a machine with no
 // AWS credentials. The packaging runs in a copy of the project (node_modules linked), so that its

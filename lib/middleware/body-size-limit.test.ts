@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apiEvent } from '../../dev/lambda.js';
-import { bytesEvent, throughChain } from '../../test/middy-chain.js';
+import { apiEvent } from '../../test/support/lambda-events.js';
+import { bytesEvent, throughChain } from '../../test/support/middy-chain.js';
 import { bodySizeLimit } from './body-size-limit.js';
 
 describe('bodySizeLimit', () => {

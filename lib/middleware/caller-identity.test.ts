@@ -2,8 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { apiEvent } from '../../dev/lambda.js';
-import { loggedLines, throughChain } from '../../test/middy-chain.js';
+import { apiEvent } from '../../test/support/lambda-events.js';
+import { loggedLines, throughChain } from '../../test/support/middy-chain.js';
 import { BadInput } from '../errors.js';
 import { callerIdentity, callerOf } from './caller-identity.js';
 

@@ -1,8 +1,8 @@
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { describe, expect, it } from 'vitest';
-import { apiEvent } from '../../dev/lambda.js';
-import { throughChain } from '../../test/middy-chain.js';
+import { apiEvent } from '../../test/support/lambda-events.js';
+import { throughChain } from '../../test/support/middy-chain.js';
 import { jsonContentType } from './json-content-type.js';
 
 // As in the handler: header names normalised first, the JSON parser after.

@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { describe, expect, it } from 'vitest';
-import { apiEvent } from '../../dev/lambda.js';
-import { loggedLines, throughChain } from '../../test/middy-chain.js';
+import { apiEvent } from '../../test/support/lambda-events.js';
+import { loggedLines, throughChain } from '../../test/support/middy-chain.js';
 import { BadInput, Unavailable } from '../errors.js';
 import { toHttpError } from './json-errors.js';
 

@@ -1,7 +1,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
-import { apiEvent, lambdaContext } from '../../dev/lambda.js';
-import { throughChain } from '../../test/middy-chain.js';
+import { apiEvent, lambdaContext } from '../../test/support/lambda-events.js';
+import { throughChain } from '../../test/support/middy-chain.js';
 import { BadInput, Unavailable } from '../errors.js';
 import { countDataApiCall, countRetry, recordGroupSize, recordOutcome, requestScopeOf, runInRequestScope } from '../request-scope.js';
 import { requestMetrics } from './request-metrics.js';

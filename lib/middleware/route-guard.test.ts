@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apiEvent } from '../../dev/lambda.js';
-import { throughChain } from '../../test/middy-chain.js';
+import { apiEvent } from '../../test/support/lambda-events.js';
+import { throughChain } from '../../test/support/middy-chain.js';
 import { routeGuard } from './route-guard.js';
 
 const request = (method: string, path: string) => {

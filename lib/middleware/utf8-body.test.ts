@@ -1,7 +1,7 @@
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { describe, expect, it } from 'vitest';
-import { apiEvent } from '../../dev/lambda.js';
-import { bytesEvent, throughChain } from '../../test/middy-chain.js';
+import { apiEvent } from '../../test/support/lambda-events.js';
+import { bytesEvent, throughChain } from '../../test/support/middy-chain.js';
 import { utf8Body } from './utf8-body.js';
 
 const latin1 = (text: string) => Buffer.from(text, 'latin1');

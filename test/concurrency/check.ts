@@ -1,5 +1,5 @@
+import type { WorkloadRequest } from './overlapping-workload.js';
 import type { WorkerResult } from './worker.js';
-import type { WorkloadRequest } from './workload.js';
 
 /**
  * The checker's verdicts, over the final rows and the responses of a run. Independent of the

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finalRows, stack, uniqueDigits, uniqueTag } from '../support.js';
+import { finalRows, stack, uniqueDigits, uniqueTag } from '../support/helpers.js';
 import { check, expectedView } from './check.js';
+import { generateWorkload } from './overlapping-workload.js';
 import { startWorkers, type Workers } from './workers.js';
-import { generateWorkload } from './workload.js';
 
 /**
  * The randomized concurrency checker: several OS processes, each with its own handler instance,

@@ -7,7 +7,7 @@ import { ContactRepository } from '../../lib/contact-repository.js';
 import { RETRY } from '../../lib/container.js';
 import { DataApiExecutor } from '../../lib/data-api/executor.js';
 import { IdentifyService } from '../../lib/identify.js';
-import { rowsTagged, sql, stack, uniqueDigits, uniqueTag } from '../support.js';
+import { rowsTagged, sql, stack, uniqueDigits, uniqueTag } from '../support/helpers.js';
 
 // A client killed in the middle of a merge transaction (path 3 of docs/CONCURRENCY.md) leaves no partial merge: the local server
 // rolls the transaction back when it idles out (3 minutes on AWS; 300 ms here), and its locks go with it.

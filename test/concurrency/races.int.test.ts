@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RETRY } from '../../lib/container.js';
 import { IdentifyService } from '../../lib/identify.js';
-import { repository, rowsTagged, stack, uniqueDigits, uniqueTag } from '../support.js';
+import { repository, rowsTagged, stack, uniqueDigits, uniqueTag } from '../support/helpers.js';
 
 // Races inside one process, each call on its own Data API connection. The multi-process
 // randomized checker (checker.int.test.ts) covers the general case.

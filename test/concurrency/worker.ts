@@ -3,8 +3,8 @@
  * import, as on a cold start), firing its share of the requests at the given width.
  * Protocol over IPC: receives { env } once, then { requests, width } batches; answers with results.
  */
-import { apiEvent, lambdaContext } from '../../dev/lambda.js';
-import type { WorkloadRequest } from './workload.js';
+import { apiEvent, lambdaContext } from '../support/lambda-events.js';
+import type { WorkloadRequest } from './overlapping-workload.js';
 
 export interface WorkerResult {
   index: number;

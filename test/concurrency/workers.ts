@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { WorkloadRequest } from './overlapping-workload.js';
 import type { WorkerResult } from './worker.js';
-import type { WorkloadRequest } from './workload.js';
 
 /** A pool of worker processes, each one handler instance: the checker's many Lambdas. */
 export interface Workers {

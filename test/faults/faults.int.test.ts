@@ -1,7 +1,6 @@
 import type { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { LocalDataApi } from 'local-data-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Handler, invoke } from '../../dev/lambda.js';
 import type { Config } from '../../lib/config.js';
 import { ContactRepository } from '../../lib/contact-repository.js';
 import { RETRY } from '../../lib/container.js';
@@ -9,9 +8,10 @@ import { DataApiExecutor } from '../../lib/data-api/executor.js';
 import { IdentifyService } from '../../lib/identify.js';
 import type { SqlExecutor } from '../../lib/sql-executor.js';
 import { check } from '../concurrency/check.js';
-import { generateWorkload } from '../concurrency/workload.js';
-import { startOwnDataApi } from '../own-data-api.js';
-import { finalRows, rowsTagged, sql, stack, uniqueDigits, uniqueTag } from '../support.js';
+import { generateWorkload } from '../concurrency/overlapping-workload.js';
+import { finalRows, rowsTagged, sql, stack, uniqueDigits, uniqueTag } from '../support/helpers.js';
+import { type Handler, invoke } from '../support/lambda-events.js';
+import { startOwnDataApi } from '../support/own-data-api.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 // Faults made on purpose against real MariaDB: the database cut off mid-load (a TCP proxy between

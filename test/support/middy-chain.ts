@@ -3,8 +3,8 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { vi } from 'vitest';
-import { apiEvent, lambdaContext } from '../dev/lambda.js';
-import { jsonErrors } from '../lib/middleware/json-errors.js';
+import { jsonErrors } from '../../lib/middleware/json-errors.js';
+import { apiEvent, lambdaContext } from './lambda-events.js';
 
 /**
  * A real middy chain without I/O, for the middlewares' fast tests, in the handler's order: `outer`

@@ -2,11 +2,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { LOCAL_DEFAULTS, type LocalDataApi, type LocalDataApiOptions, startLocalDataApi } from 'local-data-api';
-import type { Handler } from '../dev/lambda.js';
-import { buildHandler } from '../functions/identify.js';
-import type { Config } from '../lib/config.js';
-import { createDependencies } from '../lib/container.js';
-import { stack } from './support.js';
+import { buildHandler } from '../../functions/identify.js';
+import type { Config } from '../../lib/config.js';
+import { createDependencies } from '../../lib/container.js';
+import { stack } from './helpers.js';
+import type { Handler } from './lambda-events.js';
 
 /**
  * A local Data API server of a test's own (so it can flip fault switches or cut the database

@@ -1,4 +1,4 @@
-import { prng } from '../dev/prng.js';
+import { prng } from './prng.js';
 
 /**
  * The benchmark's workload: seeded and replayable. Mostly repeat customers, then new customers,

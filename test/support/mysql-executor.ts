@@ -1,5 +1,5 @@
 import mysql, { type Pool, type PoolConnection, type ResultSetHeader } from 'mysql2/promise';
-import type { SqlExecutor, SqlParams, SqlResult, SqlValue } from '../lib/sql-executor.js';
+import type { SqlExecutor, SqlParams, SqlResult, SqlValue } from '../../lib/sql-executor.js';
 
 /**
  * The benchmark's floor, path (c): the service's own repository and reconciliation on a direct

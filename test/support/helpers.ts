@@ -3,10 +3,10 @@ import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { LOCAL_DEFAULTS } from 'local-data-api';
 import mysql from 'mysql2/promise';
 import { inject } from 'vitest';
-import { gatewaySigner } from '../dev/sign.js';
-import { ContactRepository } from '../lib/contact-repository.js';
-import { DataApiExecutor } from '../lib/data-api/executor.js';
-import type { FinalRow } from './concurrency/check.js';
+import { ContactRepository } from '../../lib/contact-repository.js';
+import { DataApiExecutor } from '../../lib/data-api/executor.js';
+import type { FinalRow } from '../concurrency/check.js';
+import { gatewaySigner } from './sign.js';
 
 /** Shared helpers of the integration and end-to-end tests. */
 

@@ -1,4 +1,4 @@
-import { prng } from '../../dev/prng.js';
+import { prng } from '../support/prng.js';
 
 /** A seeded, replayable workload over a small set of emails and phones, so that requests overlap. */
 
