@@ -3,7 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { LOCAL_DEFAULTS } from 'local-data-api';
 import type { Pool } from 'mysql2/promise';
-import type { LocalStack } from '../dev/local-stack.js';
+import type { LocalStack } from '../infra/local/local-stack.js';
 import { createDependencies } from '../lib/container.js';
 import { apiEvent, type Handler, lambdaContext } from '../test/support/lambda-events.js';
 import { seededEmail, seedGroup } from '../test/support/large-group-seeder.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { LOCAL_DEFAULTS, type LocalDataApi, startLocalDataApi } from 'local-data-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dropDatabase, ensureDatabase } from '../dev/mysql.js';
+import { dropDatabase, ensureDatabase } from '../infra/local/mysql.js';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
 import { sql, stack } from '../test/support/helpers.js';
 import { LEDGER_TABLE } from './ledger.js';

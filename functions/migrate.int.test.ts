@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { LEDGER_TABLE } from '../db/ledger.js';
 import { LOCK_TABLE } from '../db/migration-lock.js';
 import { loadMigrations, type Migration, migrationOf } from '../db/migrations/index.js';
-import { dropDatabase, ensureDatabase } from '../dev/mysql.js';
+import { dropDatabase, ensureDatabase } from '../infra/local/mysql.js';
 import { DataApiExecutor } from '../lib/data-api/executor.js';
 import { sql, stack } from '../test/support/helpers.js';
 import { lambdaContext } from '../test/support/lambda-events.js';

@@ -1,5 +1,5 @@
-import { resolveDatabase } from '../../dev/database/resolve-database.js';
-import { DatabaseUnreachable } from '../../dev/mysql.js';
+import { resolveDatabase } from '../../infra/local/database/resolve-database.js';
+import { DatabaseUnreachable } from '../../infra/local/mysql.js';
 
 /**
  * The test run's MySQL/MariaDB server, found the way `npm start` finds one (MYSQL_URL, else

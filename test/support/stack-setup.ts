@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { startLocalStack } from '../../dev/local-stack.js';
-import { DatabaseUnreachable } from '../../dev/mysql.js';
+import { startLocalStack } from '../../infra/local/local-stack.js';
+import { DatabaseUnreachable } from '../../infra/local/mysql.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { OPENAPI_PATH, openApiYaml, requestValidatorSource, VALIDATOR_PATH } from './build.js';
+import { OPENAPI_PATH, openApiYaml, requestValidatorSource, VALIDATOR_PATH } from './openapi.js';
 
 describe('openapi.yaml', () => {
   it('is up to date with lib/schema/identify.ts (run `npm run openapi` after changing the schema)', () => {

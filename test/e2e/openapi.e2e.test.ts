@@ -3,10 +3,10 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import type { LocalDataApi } from 'local-data-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { OPENAPI_PATH } from '../dev/openapi/build.js';
-import { postIdentify, uniqueDigits, uniqueTag } from '../test/support/helpers.js';
-import { type Handler, invoke } from '../test/support/lambda-events.js';
-import { startOwnDataApi } from '../test/support/own-data-api.js';
+import { OPENAPI_PATH } from '../../infra/build/openapi.js';
+import { postIdentify, uniqueDigits, uniqueTag } from '../support/helpers.js';
+import { type Handler, invoke } from '../support/lambda-events.js';
+import { startOwnDataApi } from '../support/own-data-api.js';
 
 // Real responses, over HTTP through serverless-offline, checked against openapi.yaml: the status is
 // documented, the body matches the documented schema, and a 503 carries Retry-After.

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../project-root.js';
 
 /**
  * Runs a TypeScript script in a network namespace of its own (`unshare -n`, loopback up): nothing
@@ -14,12 +14,11 @@ export async function runInEmptyNetwork(
 ): Promise<unknown> {
   // PATH applies to the script only: the shell still needs `ip`.
   const path = options.path === undefined ? '' : `env PATH="${options.path}" `;
-  const root = fileURLToPath(new URL('../..', import.meta.url));
   const { stdout } = await promisify(execFile)(
     'unshare',
     ['-n', 'sh', '-c', `ip link set lo up && exec ${path}"${process.execPath}" --import tsx "${script}"`],
     {
-      cwd: root,
+      cwd: PROJECT_ROOT,
       timeout: options.timeoutMs ?? 60_000,
       env: { ...process.env, MYSQL_URL: '', ...env },
     },

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
 import { LOCAL_DEFAULTS } from 'local-data-api';
-import { PROJECT_ROOT } from '../local-stack.js';
+import { PROJECT_ROOT } from '../project-root.js';
 import { localMysqlDir } from './resolve-database.js';
 
 /**

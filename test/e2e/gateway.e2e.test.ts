@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { LOCAL_DEFAULTS } from 'local-data-api';
 import { describe, expect, it } from 'vitest';
-import { LOCAL_PRINCIPAL } from '../dev/gateway/local-principal.js';
-import { exampleCurl } from '../dev/output.js';
-import { callGateway, postIdentify, rowsTagged, stack, uniqueTag } from '../test/support/helpers.js';
+import { LOCAL_PRINCIPAL } from '../../infra/local/gateway/local-principal.js';
+import { exampleCurl } from '../../infra/local/output.js';
+import { callGateway, postIdentify, rowsTagged, stack, uniqueTag } from '../support/helpers.js';
 
 // The local stand-in for API Gateway, as a caller meets it: IAM (SigV4) authorization on by default,
 // no CORS, the request passed to the handler as the client sent it, the gateway's payload limit.
@@ -50,7 +50,7 @@ describe('authorization at the local gateway (SigV4 for execute-api, local/local
   it('refuses a signed request whose body was changed after signing', async () => {
     const tag = uniqueTag();
     const email = `tampered.${tag}@example.com`;
-    const { gatewaySigner } = await import('../test/support/sign.js');
+    const { gatewaySigner } = await import('../support/sign.js');
     const url = `${stack().url}/identify`;
     const { host: _host, ...headers } = await gatewaySigner(LOCAL_DEFAULTS.credentials)(url, {
       method: 'POST',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { callGateway, postIdentify, rowsTagged, stack, uniqueDigits, uniqueTag } from '../test/support/helpers.js';
-import { apiEvent } from '../test/support/lambda-events.js';
+import { callGateway, postIdentify, rowsTagged, stack, uniqueDigits, uniqueTag } from '../support/helpers.js';
+import { apiEvent } from '../support/lambda-events.js';
 
 // POST /identify over HTTP through the local gateway (signed) and serverless-offline, the same handler as on Lambda.
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { postIdentify, uniqueDigits, uniqueTag } from '../test/support/helpers.js';
-import { prng } from '../test/support/prng.js';
-import { ReferenceModel } from '../test/support/reference-model.js';
+import { postIdentify, uniqueDigits, uniqueTag } from '../support/helpers.js';
+import { prng } from '../support/prng.js';
+import { ReferenceModel } from '../support/reference-model.js';
 
 // Long random serial sequences over HTTP, compared step by step with the reference model.
 // The database is shared with other tests, so real ids are mapped to model ids in order of creation.

@@ -8,7 +8,7 @@ import { DatabaseUnreachable, ensureDatabase } from './mysql.js';
 /**
  * `npm run data-api`: the workspace package's `local-data-api` command, with this project's database
  * name (DB_NAME, default identify) on the server `npm start` would use: MYSQL_URL or --mysql-url when
- * given, else 127.0.0.1:3306, else the private instance (dev/database/resolve-database.ts), stopped
+ * given, else 127.0.0.1:3306, else the private instance (infra/local/database/resolve-database.ts), stopped
  * when the command stops. Every flag passes through (`npm run data-api -- --help`).
  */
 

@@ -1,9 +1,7 @@
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { LOCAL_DEFAULTS, type LocalDataApi, type LocalDataApiOptions, startLocalDataApi } from 'local-data-api';
-import { runMigrations } from '../db/migrations/index.js';
-import { DataApiExecutor } from '../lib/data-api/executor.js';
+import { runMigrations } from '../../db/migrations/index.js';
+import { DataApiExecutor } from '../../lib/data-api/executor.js';
 import { resolveDatabase } from './database/resolve-database.js';
 import type { LocalPrincipal } from './gateway/auth.js';
 import { LOCAL_PRINCIPAL } from './gateway/local-principal.js';
@@ -11,6 +9,7 @@ import { startGateway } from './gateway/server.js';
 import { dropDatabase, ensureDatabase } from './mysql.js';
 import { startServerlessOffline } from './offline.js';
 import { assertPortFree, BadSetting, portFrom, portInUse } from './ports.js';
+import { PROJECT_ROOT } from './project-root.js';
 
 export { BadSetting, PortInUse } from './ports.js';
 
@@ -21,8 +20,6 @@ export { BadSetting, PortInUse } from './ports.js';
  * and the benchmark all call startLocalStack.
  */
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
 export interface LocalStackOptions {
   /** The gateway stand-in's HTTP port (PORT, default 3000); 0 picks a free one. */
   port?: number;
@@ -32,7 +29,7 @@ export interface LocalStackOptions {
   lambdaPort?: number;
   /** The local Data API server's port (DATA_API_PORT, default 8080); 0 picks a free one. */
   dataApiPort?: number;
-  /** The server to use; unset: the default address, else a private or downloaded one (dev/database/resolve-database.ts). */
+  /** The server to use; unset: the default address, else a private or downloaded one (infra/local/database/resolve-database.ts). */
   mysqlUrl?: string;
   dbName?: string;
   /** A throwaway database: dropped when the stack stops, before the database server stops. */

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stack } from '../test/support/helpers.js';
-import { PROJECT_ROOT } from './local-stack.js';
+import { stack } from '../../test/support/helpers.js';
 import { canConnect } from './ports.js';
+import { PROJECT_ROOT } from './project-root.js';
 
 // `npm run data-api`: the workspace package's command with this project's own database name, and a
 // SIGTERM to the npm process stops it (port closed, exit 0), as a process manager sends it.

@@ -4,10 +4,10 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { stringify } from 'yaml';
 import { ContactResponseSchema, ErrorResponseSchema, GroupTooLargeResponse, IdentifyRequestSchema } from '../../lib/schema/identify.js';
-import { PROJECT_ROOT } from '../local-stack.js';
+import { PROJECT_ROOT } from '../local/project-root.js';
 
 /**
- * `npm run openapi`: writes openapi.yaml and lib/schema/request-validator.generated.js, both from
+ * `npm run openapi`: writes docs/openapi.yaml and lib/schema/request-validator.generated.js, both from
  * lib/schema/identify.ts. A test fails when either is out of date.
  */
 
@@ -164,7 +164,7 @@ export function openApiDocument() {
   };
 }
 
-export const OPENAPI_PATH = join(PROJECT_ROOT, 'openapi.yaml');
+export const OPENAPI_PATH = join(PROJECT_ROOT, 'docs', 'openapi.yaml');
 export const VALIDATOR_PATH = join(PROJECT_ROOT, 'lib/schema/request-validator.generated.js');
 
 export function openApiYaml(): string {

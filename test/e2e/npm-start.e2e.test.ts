@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postIdentify, rowsTagged, stack, uniqueTag } from '../test/support/helpers.js';
-import { PROJECT_ROOT } from './local-stack.js';
-import { localBuildFolder } from './offline.js';
-import { canConnect } from './ports.js';
+import { localBuildFolder } from '../../infra/local/offline.js';
+import { canConnect } from '../../infra/local/ports.js';
+import { PROJECT_ROOT } from '../../infra/local/project-root.js';
+import { postIdentify, rowsTagged, stack, uniqueTag } from '../support/helpers.js';
 
 // `npm start` as a developer runs it, each on free ports against the test database: what it prints,
 // AUTH=none, the cold start it reports, SIGTERM, and a bad PORT.
@@ -24,7 +24,7 @@ interface Started {
 async function npmStart(env: Record<string, string>, direct = false): Promise<Started> {
   // As a developer's shell has it: the test runner's switches for Powertools stay out.
   const { POWERTOOLS_METRICS_DISABLED: _metrics, POWERTOOLS_LOG_LEVEL: _level, ...shell } = process.env;
-  const [command, args] = direct ? [process.execPath, ['--import', 'tsx', 'dev/start.ts']] : ['npm', ['start', '--silent']];
+  const [command, args] = direct ? [process.execPath, ['--import', 'tsx', 'infra/local/start.ts']] : ['npm', ['start', '--silent']];
   const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
     env: { ...shell, PORT: '0', LAMBDA_PORT: '0', DATA_API_PORT: '0', MYSQL_URL: stack().mysqlUrl, DB_NAME: stack().dbName, ...env },
@@ -133,7 +133,7 @@ describe('npm start', () => {
       LAMBDA_PORT: port(/127\.0\.0\.1:(\d+)\/2015-03-31/),
       DATA_API_PORT: port(/Data API server\s+http:\/\/127\.0\.0\.1:(\d+)/),
     };
-    const failure = (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'dev/start.ts'], {
+    const failure = (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, MYSQL_URL: stack().mysqlUrl, ...env },
     }).then(
@@ -179,7 +179,7 @@ describe('npm killed outright (SIGKILL to the npm process, not the stack)', () =
 
 describe('a bad setting', () => {
   it('PORT=abc is one line naming the variable, and a non-zero exit', async () => {
-    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'dev/start.ts'], { cwd: PROJECT_ROOT, env: { ...process.env, PORT: 'abc' } });
+    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], { cwd: PROJECT_ROOT, env: { ...process.env, PORT: 'abc' } });
     const failure = (await run.then(
       () => undefined,
       (error: unknown) => error,

@@ -8,7 +8,7 @@ import { assertPortFree, freePort, waitForPorts } from './ports.js';
 /**
  * serverless-offline as the local Lambda service: it builds the function with serverless-esbuild and
  * runs it behind its Lambda invoke endpoint. The local stage declares no httpApi routes, so it opens
- * no HTTP API port of its own: the gateway stand-in (dev/gateway/) is the HTTP front.
+ * no HTTP API port of its own: the gateway stand-in (infra/local/gateway/) is the HTTP front.
  */
 
 export interface Offline {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { check, expectedView } from '../concurrency/check.js';
+import { generateWorkload } from '../concurrency/overlapping-workload.js';
+import type { WorkerResult } from '../concurrency/worker.js';
 import { finalRows, postIdentify, stack, uniqueDigits, uniqueTag } from '../support/helpers.js';
-import { check, expectedView } from './check.js';
-import { generateWorkload } from './overlapping-workload.js';
-import type { WorkerResult } from './worker.js';
 
 // The checker again, from outside as a client sees the service: overlapping signed requests over HTTP
 // through the local gateway and serverless-offline at width 16 (concurrent invocations of one

@@ -16,7 +16,7 @@ afterAll(async () => {
 it('says in one line what was tried and what to do when MySQL cannot be downloaded', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'identify-download-'));
   dirs.push(dir);
-  const result = (await runInEmptyNetwork('dev/database/download-run.script.ts', { TMPDIR: dir }, { path: '/usr/bin:/bin' })) as {
+  const result = (await runInEmptyNetwork('infra/local/database/download-run.script.ts', { TMPDIR: dir }, { path: '/usr/bin:/bin' })) as {
     message?: string;
     unreachable?: boolean;
     logged: string[];

@@ -17,7 +17,7 @@ it('starts a private instance, migrates, answers, stops, and starts again with t
   const dir = await mkdtemp(join(tmpdir(), 'identify-private-mysql-'));
   dirs.push(dir);
   const dataDir = join(dir, 'mysql');
-  const result = (await runInEmptyNetwork('dev/database/private-run.script.ts', { LOCAL_MYSQL_DIR: dataDir })) as {
+  const result = (await runInEmptyNetwork('infra/local/database/private-run.script.ts', { LOCAL_MYSQL_DIR: dataDir })) as {
     databases: string[];
     insertedId: number;
     rows: [number, string][];
@@ -43,7 +43,7 @@ it('stops the private instance when the stack that started it is killed outright
   const dir = await mkdtemp(join(tmpdir(), 'identify-private-kill-'));
   dirs.push(dir);
   const dataDir = join(dir, 'mysql');
-  const { serverPid } = (await runInEmptyNetwork('dev/database/private-kill.script.ts', { LOCAL_MYSQL_DIR: dataDir }, { killed: true })) as {
+  const { serverPid } = (await runInEmptyNetwork('infra/local/database/private-kill.script.ts', { LOCAL_MYSQL_DIR: dataDir }, { killed: true })) as {
     serverPid: number;
   };
   expect(serverPid).toBeGreaterThan(0);
@@ -58,7 +58,7 @@ it('stops the private instance when the stack that started it is killed outright
 it('`npm run data-api` runs on the private instance when nothing answers on 3306, and stops it with itself', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'identify-private-data-api-'));
   dirs.push(dir);
-  const result = (await runInEmptyNetwork('dev/database/data-api-run.script.ts', { LOCAL_MYSQL_DIR: join(dir, 'mysql') })) as {
+  const result = (await runInEmptyNetwork('infra/local/database/data-api-run.script.ts', { LOCAL_MYSQL_DIR: join(dir, 'mysql') })) as {
     output: string;
     database: string;
     code: number;

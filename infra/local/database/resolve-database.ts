@@ -1,7 +1,7 @@
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { LOCAL_DEFAULTS } from 'local-data-api';
 import { checkMysql, DatabaseUnreachable, describeMysqlUrl, type MysqlServerInfo } from 'local-data-api/mysql';
+import { PROJECT_ROOT } from '../project-root.js';
 import type { Database } from './database.js';
 import { AURORA_MYSQL_VERSION, startDownloadedMysql } from './downloaded-mysql.js';
 import { startPrivateServer } from './private-server.js';
@@ -15,8 +15,6 @@ import { findServerBinary, type ServerBinary, USUAL_PLACES } from './server-bina
  *   4. MySQL 8.0 (Aurora MySQL 3's version) downloaded once by mysql-memory-server, data not kept;
  *   5. otherwise one line saying what was tried and what to do.
  */
-
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** What the choice needs from the machine, passed in so that the order can be tested without one. */
 export interface DatabaseProbes {
