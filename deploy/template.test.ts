@@ -186,6 +186,8 @@ describe('the API', () => {
     expect(route.RouteKey).toBe('POST /identify');
     expect(route.ApiId).toEqual({ Ref: 'HttpApi' });
     expect(route.Target).toEqual({ 'Fn::Join': ['/', ['integrations', { Ref: 'HttpApiIntegrationIdentify' }]] });
+    // The Ref orders the route after its integration: no DependsOn restating it (cfn-lint W3005).
+    expect(res(dev(), 'HttpApiRoutePostIdentify').DependsOn).toBeUndefined();
     const integration = props(dev(), 'HttpApiIntegrationIdentify');
     expect(integration).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0', IntegrationUri: getAtt('IdentifyLambdaFunction', 'Arn') });
     expect(integration.TimeoutInMillis).toBeLessThanOrEqual(30_000);
@@ -411,6 +413,9 @@ describe('least privilege', () => {
   it('gives each function its own role, and no framework-wide role', () => {
     expect(props(dev(), 'IdentifyLambdaFunction').Role).toEqual(getAtt('IdentifyRole', 'Arn'));
     expect(props(dev(), 'MigrateLambdaFunction').Role).toEqual(getAtt('MigrateRole', 'Arn'));
+    // Ordered after their roles by the GetAtt alone: no DependsOn restating it (cfn-lint W3005; patches/serverless+4.3.1.patch).
+    expect(res(dev(), 'IdentifyLambdaFunction').DependsOn).toEqual(['IdentifyLogGroup']);
+    expect(res(dev(), 'MigrateLambdaFunction').DependsOn).toEqual(['MigrateLogGroup']);
     expect(dev().Resources.IamRoleLambdaExecution).toBeUndefined();
     for (const role of ['IdentifyRole', 'MigrateRole']) {
       expect(props(dev(), role).AssumeRolePolicyDocument.Statement).toEqual([
