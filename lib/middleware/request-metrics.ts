@@ -4,8 +4,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { requestScopeOf, startRequestScope } from '../request-scope.js';
 
 /** Where the metrics go: the alarms and the dashboard (deploy/alarms.yml, deploy/dashboard.cjs) read these names. */
-const METRICS_NAMESPACE = 'Identify';
-const METRICS_SERVICE = 'identify';
+export const METRICS_NAMESPACE = 'Identify';
+export const METRICS_SERVICE = 'identify';
 
 /** The service's Metrics: every metric, ColdStart included, carries the stage, so dev and prod in one account never mix. */
 export function createMetrics(stage: string): Metrics {
