@@ -203,6 +203,8 @@ describe('the alarms', () => {
 
   it('on the service’s own metrics, select exactly the namespace, dimensions and values the service publishes, per stage', async () => {
     for (const stage of DEPLOYED) {
+      // The deployed function publishes under its stage's name (lib/config.ts reads STAGE).
+      expect(props(stages[stage], 'IdentifyLambdaFunction').Environment.Variables.STAGE, stage).toBe(stageName(stage));
       const { emf, directive } = await published(stageName(stage));
       expect(directive.Namespace).toBe(METRICS_NAMESPACE);
       for (const [id, fn, metric] of [
@@ -257,6 +259,16 @@ describe('the alarm topic’s e-mail subscription', () => {
       Type: 'AWS::SNS::Subscription',
       Properties: { TopicArn: TOPIC, Protocol: 'email', Endpoint: EMAIL },
     });
+  });
+
+  it('stops the packaging, naming the param, when alarmEmail is not one address', async () => {
+    const alarms = createRequire(import.meta.url)('./alarms.cjs') as {
+      emailSubscription(source: { resolveVariable: (variable: string) => Promise<unknown> }): Promise<Props>;
+    };
+    const withEmail = (email: string) => ({ resolveVariable: async (variable: string) => (variable === "param:alarmEmail, ''" ? email : undefined) });
+    await expect(alarms.emailSubscription(withEmail('oncall@example.com, ops@example.com'))).rejects.toThrow(/param "alarmEmail"/);
+    await expect(alarms.emailSubscription(withEmail('oncall'))).rejects.toThrow(/param "alarmEmail"/);
+    expect(await alarms.emailSubscription(withEmail(' '))).toEqual({});
   });
 
   it('is the only place the address appears: no alarm, topic or dashboard holds an e-mail address', () => {
