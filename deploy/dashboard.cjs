@@ -127,4 +127,4 @@ async function body({ resolveVariable }) {
   return { 'Fn::Sub': json };
 }
 
-module.exports = { body, dashboard };
+module.exports = { body };

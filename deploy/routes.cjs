@@ -25,4 +25,4 @@ async function readRoutes(resolveVariable) {
   return httpRoutes(functions, service, stage);
 }
 
-module.exports = { httpRoutes, readRoutes, routeKey };
+module.exports = { readRoutes };
