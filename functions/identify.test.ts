@@ -102,7 +102,7 @@ describe('POST /identify, answers', () => {
       secondaryContactIds: [2, 3],
     });
     for (const { metrics } of [created, linked, read, merged]) {
-      expect(metrics).toMatchObject({ Requests: 1, Retries: 0, service: 'identify', ReconcileLatency: expect.any(Number) });
+      expect(metrics).toMatchObject({ Requests: 1, Retries: 0, service: 'identify', route: 'POST /identify', ReconcileLatency: expect.any(Number) });
       expect((metrics._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] }).CloudWatchMetrics[0]!.Dimensions[0]).toContain('outcome');
     }
   });

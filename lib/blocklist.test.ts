@@ -69,6 +69,12 @@ describe('readConfig', () => {
     expect(config.largeGroupWarningSize).toBe(1000);
   });
 
+  it('reads the stage that labels the metrics (STAGE), local when unset', () => {
+    expect(readConfig({ ...base, STAGE: 'prod' }).stage).toBe('prod');
+    expect(readConfig(base).stage).toBe('local');
+    expect(readConfig({ ...base, STAGE: ' ' }).stage).toBe('local');
+  });
+
   it('reads BLOCKED_EMAILS, BLOCKED_PHONES and LARGE_GROUP_WARNING_SIZE', () => {
     const config = readConfig({ ...base, BLOCKED_EMAILS: 'test@test.com', BLOCKED_PHONES: '^0+$', LARGE_GROUP_WARNING_SIZE: '50' });
     expect(config.blocklist!.blocksEmail('test@test.com')).toBe(true);

@@ -21,9 +21,12 @@ export interface Config {
   blocklist?: Blocklist;
   /** A request that touches a larger group logs one warning (LARGE_GROUP_WARNING_SIZE, default 1000). */
   largeGroupWarningSize?: number;
+  /** The deployed stage (STAGE, set by serverless.yml), a dimension of every metric; default `local`. */
+  stage?: string;
 }
 
 export const DEFAULT_LARGE_GROUP_WARNING_SIZE = 1_000;
+export const DEFAULT_STAGE = 'local';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -37,6 +40,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: positiveInt(env, 'DATA_API_REQUEST_TIMEOUT_MS', 20_000),
     blocklist: readBlocklist(env),
     largeGroupWarningSize: positiveInt(env, 'LARGE_GROUP_WARNING_SIZE', DEFAULT_LARGE_GROUP_WARNING_SIZE),
+    stage: env.STAGE?.trim() || DEFAULT_STAGE,
   };
 }
 

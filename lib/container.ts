@@ -1,13 +1,14 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { type Blocklist, NOTHING_BLOCKED } from './blocklist.js';
-import { type Config, DEFAULT_LARGE_GROUP_WARNING_SIZE } from './config.js';
+import { type Config, DEFAULT_LARGE_GROUP_WARNING_SIZE, DEFAULT_STAGE } from './config.js';
 import { ContactRepository } from './contact-repository.js';
 import { DataApiExecutor } from './data-api/executor.js';
 import { IdentifyService } from './identify.js';
+import { createMetrics } from './middleware/request-metrics.js';
 import { countDataApiCall, currentAbortSignal } from './request-scope.js';
 import type { SqlExecutor } from './sql-executor.js';
 
@@ -52,7 +53,7 @@ export function createDependencies(
   return {
     service: new IdentifyService({ repository: new ContactRepository(executor), retry: RETRY }),
     logger: options.logger ?? new Logger({ serviceName: 'identify' }),
-    metrics: options.metrics ?? new Metrics({ namespace: 'Identify', serviceName: 'identify' }),
+    metrics: options.metrics ?? createMetrics(config.stage ?? DEFAULT_STAGE),
     blocklist: config.blocklist ?? NOTHING_BLOCKED,
     largeGroupWarningSize: config.largeGroupWarningSize ?? DEFAULT_LARGE_GROUP_WARNING_SIZE,
   };

@@ -1,14 +1,13 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { apiEvent, lambdaContext } from '../../test/support/lambda-events.js';
 import { throughChain } from '../../test/support/middy-chain.js';
 import { BadInput, Unavailable } from '../errors.js';
 import { countDataApiCall, countRetry, recordGroupSize, recordOutcome, requestScopeOf, runInRequestScope } from '../request-scope.js';
-import { requestMetrics } from './request-metrics.js';
+import { createMetrics, requestMetrics } from './request-metrics.js';
 
 /** One invocation through requestMetrics; what it added to `metrics`, serialised as CloudWatch would receive it. */
-async function recorded(work: () => Promise<unknown>) {
-  const metrics = new Metrics({ namespace: 'Identify', serviceName: 'identify' });
+async function recorded(work: () => Promise<unknown>, metrics = new Metrics({ namespace: 'Identify', serviceName: 'identify' })) {
   const context = lambdaContext();
   const answer = await throughChain([], apiEvent('{}'), {
     context,
@@ -53,6 +52,21 @@ describe('requestMetrics', () => {
       throw new Error('group too large');
     });
     expect(emf).toMatchObject({ outcome: 'error', GroupSize: 250_000 });
+  });
+
+  it('publishes one dimension set: service, stage, route and outcome', async () => {
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      const { emf } = await recorded(async () => recordOutcome('read', 3), createMetrics('prod'));
+      const directive = (emf._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] }).CloudWatchMetrics[0]!;
+      expect(directive.Namespace).toBe('Identify');
+      expect(directive.Dimensions).toEqual([['service', 'stage', 'route', 'outcome']]);
+      expect(emf).toMatchObject({ service: 'identify', stage: 'prod', route: 'POST /identify', outcome: 'read', Requests: 1 });
+      // Powertools warns on every request when a dimension is defined twice (as in two dimension sets sharing a key).
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('starts a fresh scope for each invocation', async () => {
