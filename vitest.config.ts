@@ -36,7 +36,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           isolate: true,
-          include: ['{lib,functions,db,infra/aws,infra/build,infra/local,test,bench}/**/*.test.ts'],
+          include: ['{lib,functions,infra/aws,infra/build,infra/local,test,bench}/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
         },
       },
@@ -44,7 +44,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           isolate: true,
-          include: ['{lib,functions,db,infra/aws,infra/build,infra/local,test,bench}/**/*.{int,e2e}.test.ts'],
+          include: ['{lib,functions,infra/aws,infra/build,infra/local,test,bench}/**/*.{int,e2e}.test.ts'],
           globalSetup: [databaseSetup, 'test/support/stack-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -4,7 +4,7 @@ import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { LOCAL_DEFAULTS } from 'local-data-api';
 import type { Pool } from 'mysql2/promise';
 import type { LocalStack } from '../infra/local/local-stack.js';
-import { createDependencies } from '../lib/container.js';
+import { createDependencies } from '../lib/runtime/container.js';
 import { apiEvent, type Handler, lambdaContext } from '../test/support/lambda-events.js';
 import { seededEmail, seedGroup } from '../test/support/large-group-seeder.js';
 

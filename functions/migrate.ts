@@ -4,15 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse, Context } from 'aws-lambda';
-import { loadMigrations, type Migration, type MigrationReport, runMigrations } from '../db/migrations/index.js';
-import { DataApiExecutor, type DataApiTarget } from '../lib/data-api/executor.js';
-import { classifyTransient } from '../lib/retry.js';
-import type { SqlExecutor } from '../lib/sql-executor.js';
+import { classifyTransient } from '../lib/runtime/retry.js';
+import { DataApiExecutor, type DataApiTarget } from '../lib/store/data-api/executor.js';
+import { loadMigrations, type Migration, type MigrationReport, runMigrations } from '../lib/store/migrations/index.js';
+import type { SqlExecutor } from '../lib/store/sql-executor.js';
 
 /**
  * The SchemaMigrations custom resource (infra/aws/migrations.yml): CloudFormation calls this function
  * on Create and Update with the cluster, its secret and the database in ResourceProperties; it applies
- * the pending db/migrations/*.sql through the Data API, each once, under the migration lock and with
+ * the pending lib/store/migrations/sql/*.sql through the Data API, each once, under the migration lock and with
  * the ledger the local stack uses too (docs/MIGRATIONS.md), and answers on the ResponseURL. Delete
  * does nothing: the data goes (or stays) with the cluster.
  *
@@ -21,8 +21,8 @@ import type { SqlExecutor } from '../lib/sql-executor.js';
  * while the invocation has time left.
  */
 
-/** Beside the bundle as in the source tree: functions/migrate.(ts|mjs) -> db/migrations/. */
-export const MIGRATIONS_PATH = fileURLToPath(new URL('../db/migrations/', import.meta.url));
+/** Beside the bundle as in the source tree: functions/migrate.(ts|mjs) -> lib/store/migrations/sql/. */
+export const MIGRATIONS_PATH = fileURLToPath(new URL('../lib/store/migrations/sql/', import.meta.url));
 
 /** Time kept back from the Lambda timeout to send the answer to CloudFormation. */
 export const RESPONSE_MARGIN_MS = 10_000;

@@ -3,11 +3,11 @@ import fc from 'fast-check';
 import { LOCAL_DEFAULTS } from 'local-data-api';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMigrations } from '../db/migrations/index.js';
 import { buildHandler } from '../functions/identify.js';
 import { dropDatabase, ensureDatabase } from '../infra/local/mysql.js';
-import { createDependencies } from '../lib/container.js';
-import { DataApiExecutor } from '../lib/data-api/executor.js';
+import { createDependencies } from '../lib/runtime/container.js';
+import { DataApiExecutor } from '../lib/store/data-api/executor.js';
+import { runMigrations } from '../lib/store/migrations/index.js';
 import { dataApiClient, postIdentify, stack } from './support/helpers.js';
 import { apiEvent, type Handler, lambdaContext } from './support/lambda-events.js';
 

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { LocalDataApi } from 'local-data-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildHandler } from '../functions/identify.js';
-import { createDependencies } from '../lib/container.js';
+import { createDependencies } from '../lib/runtime/container.js';
 import { uniqueDigits, uniqueTag } from './support/helpers.js';
 import { apiEvent, type Handler, invoke, lambdaContext } from './support/lambda-events.js';
 import { loggedLines } from './support/middy-chain.js';

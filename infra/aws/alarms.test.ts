@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMetrics, METRICS_NAMESPACE, METRICS_SERVICE, requestMetrics } from '../../lib/middleware/request-metrics.js';
-import { recordGroupSize, recordOutcome, runInRequestScope } from '../../lib/request-scope.js';
+import { createMetrics, METRICS_NAMESPACE, METRICS_SERVICE, requestMetrics } from '../../lib/http/middleware/request-metrics.js';
+import { recordGroupSize, recordOutcome, runInRequestScope } from '../../lib/runtime/request-scope.js';
 import type { Template } from '../../test/support/cfn-schema.js';
 import { apiEvent, lambdaContext } from '../../test/support/lambda-events.js';
 import { throughChain } from '../../test/support/middy-chain.js';
@@ -11,7 +11,7 @@ import { EXAMPLE_JWT_PARAMS, PackagingWorkspace } from './package-stage.js';
 
 // The alarms, their topic and the dashboard (infra/aws/alarms.yml, infra/aws/dashboard.yml) as `npm run
 // package` writes them for dev, prod and a JWT stage; and that the alarms on the service's own
-// metrics select exactly what lib/middleware/request-metrics.ts publishes.
+// metrics select exactly what lib/http/middleware/request-metrics.ts publishes.
 
 type Props = Record<string, any>;
 let workspace: PackagingWorkspace;
@@ -203,7 +203,7 @@ describe('the alarms', () => {
 
   it('on the service’s own metrics, select exactly the namespace, dimensions and values the service publishes, per stage', async () => {
     for (const stage of DEPLOYED) {
-      // The deployed function publishes under its stage's name (lib/config.ts reads STAGE).
+      // The deployed function publishes under its stage's name (lib/runtime/config.ts reads STAGE).
       expect(props(stages[stage], 'IdentifyLambdaFunction').Environment.Variables.STAGE, stage).toBe(stageName(stage));
       const { emf, directive } = await published(stageName(stage));
       expect(directive.Namespace).toBe(METRICS_NAMESPACE);

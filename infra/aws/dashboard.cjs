@@ -7,7 +7,7 @@
 
 const { readRoutes } = require('./routes.cjs');
 
-// The service's own metrics: namespace, service and dimension names of lib/middleware/request-metrics.ts.
+// The service's own metrics: namespace, service and dimension names of lib/http/middleware/request-metrics.ts.
 const NAMESPACE = 'Identify';
 const SERVICE = 'identify';
 const SCHEMA = `{${NAMESPACE},outcome,route,service,stage}`;

@@ -2,12 +2,12 @@
 
 // SHA-256 over the migration files (names and contents, in the order they are applied), for the
 // SchemaMigrations custom resource: a deploy that changes the SQL changes this value, and
-// CloudFormation then calls the migrate function again. Same file filter as db/migrations/index.ts.
+// CloudFormation then calls the migrate function again. Same file filter as lib/store/migrations/index.ts.
 const { createHash } = require('node:crypto');
 const { readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
-const MIGRATIONS_DIR = join(__dirname, '..', '..', 'db', 'migrations');
+const MIGRATIONS_DIR = join(__dirname, '..', '..', 'lib', 'store', 'migrations', 'sql');
 
 function migrationsHash(dir = MIGRATIONS_DIR) {
   const hash = createHash('sha256');

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
  */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PROJECT_ENTRIES = ['serverless.yml', 'package.json', 'tsconfig.json', 'functions', 'lib', 'db', 'infra/aws'];
+const PROJECT_ENTRIES = ['serverless.yml', 'package.json', 'tsconfig.json', 'functions', 'lib', 'infra/aws'];
 const run = promisify(execFile);
 
 /** The JWT choice as an operator makes it at deploy time (docs/DEPLOY.md), for a generic OAuth2 provider. */

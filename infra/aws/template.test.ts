@@ -293,13 +293,13 @@ describe('the functions', () => {
     const identify = readZip(join(stages.dev.dir, 'identify.zip'));
     expect([...identify.keys()]).toEqual(['functions/identify.mjs']);
     const migrate = readZip(join(stages.dev.dir, 'migrate.zip'));
-    const sqlFiles = readdirSync(join(ROOT, 'db/migrations'))
+    const sqlFiles = readdirSync(join(ROOT, 'lib/store/migrations/sql'))
       .filter((file) => file.endsWith('.sql'))
       .sort();
     expect(sqlFiles.length).toBeGreaterThan(0);
-    expect([...migrate.keys()].sort()).toEqual(['functions/migrate.mjs', ...sqlFiles.map((file) => `db/migrations/${file}`)].sort());
+    expect([...migrate.keys()].sort()).toEqual(['functions/migrate.mjs', ...sqlFiles.map((file) => `lib/store/migrations/sql/${file}`)].sort());
     for (const file of sqlFiles) {
-      expect(migrate.get(`db/migrations/${file}`)!.equals(readFileSync(join(ROOT, 'db/migrations', file))), file).toBe(true);
+      expect(migrate.get(`lib/store/migrations/sql/${file}`)!.equals(readFileSync(join(ROOT, 'lib/store/migrations/sql', file))), file).toBe(true);
     }
     // A bundle, not the TypeScript sources with a node_modules folder.
     expect(identify.get('functions/identify.mjs')!.toString('utf8')).toContain('RDSDataClient');
@@ -330,7 +330,7 @@ describe('the bundles, unzipped and run by Node as Lambda would', () => {
       const m = await import(${JSON.stringify(bundle)});
       const statements = [];
       const sent = [];
-      // An empty database: no ledger rows; the lock row is there to take (db/migration-lock.ts).
+      // An empty database: no ledger rows; the lock row is there to take (lib/store/migrations/lock.ts).
       const db = { run: async (sql) => { statements.push(sql); return { rows: / FOR UPDATE /.test(sql) ? [[1]] : [], affectedRows: 0 }; }, transaction: async (work) => work(db) };
       const handler = m.buildHandler({ connect: () => db, respond: async (url, body) => { sent.push({ url, body }); } });
       const event = { RequestType: 'Create', ResponseURL: 'https://example.invalid/response', StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/identify-dev/x',
@@ -339,8 +339,8 @@ describe('the bundles, unzipped and run by Node as Lambda would', () => {
       await handler(event, { getRemainingTimeInMillis: () => 300000, logStreamName: 'stream' });
       console.log(JSON.stringify({ path: m.MIGRATIONS_PATH, statements, sent }));
     `);
-    expect(result.path).toBe(`${join(dir, 'db/migrations')}/`);
-    const { loadMigrations } = await import('../../db/migrations/index.js');
+    expect(result.path).toBe(`${join(dir, 'lib/store/migrations/sql')}/`);
+    const { loadMigrations } = await import('../../lib/store/migrations/index.js');
     // Besides the ledger's and the lock's own statements: every migration statement, in order, each recorded once applied.
     expect(result.statements.filter((statement: string) => !/\bschema_migrations/.test(statement))).toEqual(
       loadMigrations().flatMap((migration) => migration.statements),
@@ -528,13 +528,13 @@ describe('wiring', () => {
     const migrateTimeout = props(dev(), 'MigrateLambdaFunction').Timeout as number;
     expect(properties.ServiceTimeout as number).toBeGreaterThan(migrateTimeout);
     const hash = createHash('sha256');
-    for (const file of readdirSync(join(ROOT, 'db/migrations'))
+    for (const file of readdirSync(join(ROOT, 'lib/store/migrations/sql'))
       .filter((name) => /^\d+_.*\.sql$/.test(name))
       .sort()) {
       hash
         .update(file)
         .update('\0')
-        .update(readFileSync(join(ROOT, 'db/migrations', file)))
+        .update(readFileSync(join(ROOT, 'lib/store/migrations/sql', file)))
         .update('\0');
     }
     expect(properties.MigrationsHash).toBe(hash.digest('hex'));

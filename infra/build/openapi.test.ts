@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { OPENAPI_PATH, openApiYaml, requestValidatorSource, VALIDATOR_PATH } from './openapi.js';
 
 describe('openapi.yaml', () => {
-  it('is up to date with lib/schema/identify.ts (run `npm run openapi` after changing the schema)', () => {
+  it('is up to date with lib/http/schema/identify-schemas.ts (run `npm run openapi` after changing the schema)', () => {
     expect(readFileSync(OPENAPI_PATH, 'utf8')).toBe(openApiYaml());
     expect(readFileSync(VALIDATOR_PATH, 'utf8')).toBe(requestValidatorSource());
   });

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { stringify } from 'yaml';
-import { ContactResponseSchema, ErrorResponseSchema, GroupTooLargeResponse, IdentifyRequestSchema } from '../../lib/schema/identify.js';
+import { ContactResponseSchema, ErrorResponseSchema, GroupTooLargeResponse, IdentifyRequestSchema } from '../../lib/http/schema/identify-schemas.js';
 import { PROJECT_ROOT } from '../local/project-root.js';
 
 /**
- * `npm run openapi`: writes docs/openapi.yaml and lib/schema/request-validator.generated.js, both from
- * lib/schema/identify.ts. A test fails when either is out of date.
+ * `npm run openapi`: writes docs/openapi.yaml and lib/http/schema/request-validator.generated.js, both from
+ * lib/http/schema/identify-schemas.ts. A test fails when either is out of date.
  */
 
 const strip = ({ $id: _id, ...schema }: { $id: string } & Record<string, unknown>) => schema;
@@ -165,16 +165,16 @@ export function openApiDocument() {
 }
 
 export const OPENAPI_PATH = join(PROJECT_ROOT, 'docs', 'openapi.yaml');
-export const VALIDATOR_PATH = join(PROJECT_ROOT, 'lib/schema/request-validator.generated.js');
+export const VALIDATOR_PATH = join(PROJECT_ROOT, 'lib/http/schema/request-validator.generated.js');
 
 export function openApiYaml(): string {
-  return `# Written by \`npm run openapi\` from lib/schema/identify.ts. Do not edit by hand.\n${stringify(openApiDocument(), { lineWidth: 0 })}`;
+  return `# Written by \`npm run openapi\` from lib/http/schema/identify-schemas.ts. Do not edit by hand.\n${stringify(openApiDocument(), { lineWidth: 0 })}`;
 }
 
 export function requestValidatorSource(): string {
   const ajv = new Ajv2020.default({ code: { source: true, esm: true }, allErrors: false, strict: true, strictTypes: false });
   const validate = ajv.compile(IdentifyRequestSchema);
-  return `// Written by \`npm run openapi\` from IdentifyRequestSchema in lib/schema/identify.ts. Do not edit by hand.\n// @ts-nocheck\n${standaloneCode.default(ajv, validate)}\n`;
+  return `// Written by \`npm run openapi\` from IdentifyRequestSchema in lib/http/schema/identify-schemas.ts. Do not edit by hand.\n// @ts-nocheck\n${standaloneCode.default(ajv, validate)}\n`;
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {

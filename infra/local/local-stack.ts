@@ -1,7 +1,7 @@
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { LOCAL_DEFAULTS, type LocalDataApi, type LocalDataApiOptions, startLocalDataApi } from 'local-data-api';
-import { runMigrations } from '../../db/migrations/index.js';
-import { DataApiExecutor } from '../../lib/data-api/executor.js';
+import { DataApiExecutor } from '../../lib/store/data-api/executor.js';
+import { runMigrations } from '../../lib/store/migrations/index.js';
 import { resolveDatabase } from './database/resolve-database.js';
 import type { LocalPrincipal } from './gateway/auth.js';
 import { LOCAL_PRINCIPAL } from './gateway/local-principal.js';

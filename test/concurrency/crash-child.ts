@@ -5,11 +5,11 @@
  */
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { LOCAL_DEFAULTS } from 'local-data-api';
-import { ContactRepository } from '../../lib/contact-repository.js';
-import { RETRY } from '../../lib/container.js';
-import { DataApiExecutor } from '../../lib/data-api/executor.js';
-import { IdentifyService } from '../../lib/identify.js';
-import type { SqlExecutor, SqlParams } from '../../lib/sql-executor.js';
+import { RETRY } from '../../lib/runtime/container.js';
+import { IdentifyService } from '../../lib/service/identify-service.js';
+import { ContactRepository } from '../../lib/store/contact-repository.js';
+import { DataApiExecutor } from '../../lib/store/data-api/executor.js';
+import type { SqlExecutor, SqlParams } from '../../lib/store/sql-executor.js';
 
 const [endpoint, database, email, phone] = process.argv.slice(2) as [string, string, string, string];
 const client = new RDSDataClient({ endpoint, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials });

@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { LOCAL_DEFAULTS, type LocalDataApi, startLocalDataApi } from 'local-data-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContactRepository } from '../../lib/contact-repository.js';
-import { RETRY } from '../../lib/container.js';
-import { DataApiExecutor } from '../../lib/data-api/executor.js';
-import { IdentifyService } from '../../lib/identify.js';
+import { RETRY } from '../../lib/runtime/container.js';
+import { IdentifyService } from '../../lib/service/identify-service.js';
+import { ContactRepository } from '../../lib/store/contact-repository.js';
+import { DataApiExecutor } from '../../lib/store/data-api/executor.js';
 import { rowsTagged, sql, stack, uniqueDigits, uniqueTag } from '../support/helpers.js';
 
 // A client killed in the middle of a merge transaction (path 3 of docs/CONCURRENCY.md) leaves no partial merge: the local server

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RETRY } from '../../lib/container.js';
-import { IdentifyService } from '../../lib/identify.js';
+import { RETRY } from '../../lib/runtime/container.js';
+import { IdentifyService } from '../../lib/service/identify-service.js';
 import { repository, rowsTagged, stack, uniqueDigits, uniqueTag } from '../support/helpers.js';
 
 // Races inside one process, each call on its own Data API connection. The multi-process

@@ -1,12 +1,12 @@
 import type { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { LocalDataApi } from 'local-data-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Config } from '../../lib/config.js';
-import { ContactRepository } from '../../lib/contact-repository.js';
-import { RETRY } from '../../lib/container.js';
-import { DataApiExecutor } from '../../lib/data-api/executor.js';
-import { IdentifyService } from '../../lib/identify.js';
-import type { SqlExecutor } from '../../lib/sql-executor.js';
+import type { Config } from '../../lib/runtime/config.js';
+import { RETRY } from '../../lib/runtime/container.js';
+import { IdentifyService } from '../../lib/service/identify-service.js';
+import { ContactRepository } from '../../lib/store/contact-repository.js';
+import { DataApiExecutor } from '../../lib/store/data-api/executor.js';
+import type { SqlExecutor } from '../../lib/store/sql-executor.js';
 import { check } from '../concurrency/check.js';
 import { generateWorkload } from '../concurrency/overlapping-workload.js';
 import { finalRows, rowsTagged, sql, stack, uniqueDigits, uniqueTag } from '../support/helpers.js';

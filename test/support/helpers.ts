@@ -3,8 +3,8 @@ import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { LOCAL_DEFAULTS } from 'local-data-api';
 import mysql from 'mysql2/promise';
 import { inject } from 'vitest';
-import { ContactRepository } from '../../lib/contact-repository.js';
-import { DataApiExecutor } from '../../lib/data-api/executor.js';
+import { ContactRepository } from '../../lib/store/contact-repository.js';
+import { DataApiExecutor } from '../../lib/store/data-api/executor.js';
 import type { FinalRow } from '../concurrency/check.js';
 import { gatewaySigner } from './sign.js';
 

@@ -3,7 +3,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { vi } from 'vitest';
-import { jsonErrors } from '../../lib/middleware/json-errors.js';
+import { jsonErrors } from '../../lib/http/middleware/json-errors.js';
 import { apiEvent, lambdaContext } from './lambda-events.js';
 
 /**

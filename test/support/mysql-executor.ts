@@ -1,10 +1,10 @@
 import mysql, { type Pool, type PoolConnection, type ResultSetHeader } from 'mysql2/promise';
-import type { SqlExecutor, SqlParams, SqlResult, SqlValue } from '../../lib/sql-executor.js';
+import type { SqlExecutor, SqlParams, SqlResult, SqlValue } from '../../lib/store/sql-executor.js';
 
 /**
  * The benchmark's floor, path (c): the service's own repository and reconciliation on a direct
  * mysql2 connection pool, no Data API in between. Only the adapter differs from production.
- * Errors are translated to the Data API's vocabulary so that lib/retry.ts treats them the same.
+ * Errors are translated to the Data API's vocabulary so that lib/runtime/retry.ts treats them the same.
  */
 export class MysqlExecutor implements SqlExecutor {
   constructor(

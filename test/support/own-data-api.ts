@@ -3,8 +3,8 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { LOCAL_DEFAULTS, type LocalDataApi, type LocalDataApiOptions, startLocalDataApi } from 'local-data-api';
 import { buildHandler } from '../../functions/identify.js';
-import type { Config } from '../../lib/config.js';
-import { createDependencies } from '../../lib/container.js';
+import type { Config } from '../../lib/runtime/config.js';
+import { createDependencies } from '../../lib/runtime/container.js';
 import { stack } from './helpers.js';
 import type { Handler } from './lambda-events.js';
 

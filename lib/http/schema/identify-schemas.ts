@@ -1,0 +1,80 @@
+/**
+ * The JSON Schemas of POST /identify: the one source for both openapi.yaml (written by
+ * `npm run openapi`) and the handler's structural validation (an ajv validator generated from
+ * IdentifyRequestSchema into request-validator.generated.js by the same command).
+ * The rules JSON Schema cannot say (normalisation, then the email and phone shapes) live in
+ * lib/contacts/request.ts and are described here in words.
+ */
+
+const MAX_SAFE_PHONE_NUMBER = Number.MAX_SAFE_INTEGER;
+
+export const IdentifyRequestSchema = {
+  $id: 'IdentifyRequest',
+  type: 'object',
+  additionalProperties: false,
+  description:
+    'At least one of email and phoneNumber must be present after normalisation (null, missing and empty mean absent). Any other field is refused. A value the operator blocked (BLOCKED_EMAILS, BLOCKED_PHONES) counts as absent: a request whose only values are blocked is refused (400). The body must be UTF-8 without a byte-order mark; a value holding U+FFFD (bytes that were not UTF-8) is refused.',
+  properties: {
+    email: {
+      type: ['string', 'null'],
+      description:
+        'Trimmed, then lower-cased; an empty string means absent. It must look like an address: exactly one "@" with text on both sides, no white space or control characters, at most 254 characters.',
+      examples: ['lorraine@hillvalley.edu'],
+    },
+    phoneNumber: {
+      description:
+        'A string, or a non-negative integer (123456 and "123456" are the same number). Trimmed; spaces, hyphens, dots and parentheses removed; an empty result means absent. What is left must be 1 to 20 digits with an optional leading "+".',
+      oneOf: [{ type: 'string', examples: ['123456', '+1 (555) 010-9999'] }, { type: 'integer', minimum: 0, maximum: MAX_SAFE_PHONE_NUMBER }, { type: 'null' }],
+    },
+  },
+} as const;
+
+export const ContactResponseSchema = {
+  $id: 'ContactResponse',
+  type: 'object',
+  additionalProperties: false,
+  required: ['contact'],
+  properties: {
+    contact: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['primaryContactId', 'emails', 'phoneNumbers', 'secondaryContactIds'],
+      properties: {
+        primaryContactId: { type: 'integer', minimum: 1, description: "The id of the group's primary contact, its oldest row." },
+        emails: {
+          type: 'array',
+          uniqueItems: true,
+          items: { type: 'string' },
+          description: "Distinct emails of the group: the primary's first, then in row order (createdAt, then id).",
+        },
+        phoneNumbers: {
+          type: 'array',
+          uniqueItems: true,
+          items: { type: 'string' },
+          description: "Distinct phone numbers of the group, always strings: the primary's first, then in row order.",
+        },
+        secondaryContactIds: {
+          type: 'array',
+          uniqueItems: true,
+          items: { type: 'integer', minimum: 1 },
+          description: "Ids of the group's secondary contacts, in row order.",
+        },
+      },
+    },
+  },
+} as const;
+
+export const ErrorResponseSchema = {
+  $id: 'ErrorResponse',
+  type: 'object',
+  additionalProperties: false,
+  required: ['message'],
+  properties: { message: { type: 'string', minLength: 1, description: 'What is wrong, in words a caller can act on.' } },
+} as const;
+
+/** The 422 of POST /identify (lib/errors.ts GroupTooLarge), for openapi.yaml. */
+export const GroupTooLargeResponse = {
+  description:
+    'The group the request belongs to is too large to return: its answer would exceed what a Lambda response can carry (6,291,556 bytes, quotes escaped). Nothing was written; the message says how many contacts the group has.',
+  example: 'the contact group has 180000 contacts: too large to return (its answer would take 6512345 bytes; a response carries at most 6275172)',
+} as const;

@@ -1,0 +1,60 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import { type Blocklist, NOTHING_BLOCKED } from '../contacts/blocklist.js';
+import { createMetrics } from '../http/middleware/request-metrics.js';
+import { IdentifyService } from '../service/identify-service.js';
+import { ContactRepository } from '../store/contact-repository.js';
+import { DataApiExecutor } from '../store/data-api/executor.js';
+import type { SqlExecutor } from '../store/sql-executor.js';
+import { type Config, DEFAULT_LARGE_GROUP_WARNING_SIZE, DEFAULT_STAGE } from './config.js';
+import { countDataApiCall, currentAbortSignal } from './request-scope.js';
+
+/** What the handler needs, built once per container (outside the handler) and handed in. */
+export interface Dependencies {
+  /** The use case (an in-memory stand-in in the handler's fast tests). */
+  service: Pick<IdentifyService, 'identify'>;
+  logger: Logger;
+  metrics: Metrics;
+  /** Values that identify nobody: treated as absent in requests, left out of answers. */
+  blocklist: Blocklist;
+  /** Above this many contacts in the group a request touches, one warning line is logged. */
+  largeGroupWarningSize: number;
+}
+
+export const RETRY = { maxAttempts: 12, baseDelayMs: 20, maxDelayMs: 1_000 };
+
+/**
+ * The Data API client for Lambda: keep-alive connections (a TLS handshake per call would double
+ * the latency), bounded connect and request times, and no retries of its own: every retry goes
+ * through lib/runtime/retry.ts, which knows which calls are safe to repeat and how much time is left.
+ */
+function createDataApiClient(config: Pick<Config, 'requestTimeoutMs'>): RDSDataClient {
+  return new RDSDataClient({
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: 2_000,
+      requestTimeout: config.requestTimeoutMs,
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+    },
+  });
+}
+
+export function createDependencies(
+  config: Config,
+  options: { client?: RDSDataClient; executor?: SqlExecutor; logger?: Logger; metrics?: Metrics } = {},
+): Dependencies {
+  const executor =
+    options.executor ??
+    new DataApiExecutor(options.client ?? createDataApiClient(config), config, { onCall: countDataApiCall, abortSignal: currentAbortSignal });
+  return {
+    service: new IdentifyService({ repository: new ContactRepository(executor), retry: RETRY }),
+    logger: options.logger ?? new Logger({ serviceName: 'identify' }),
+    metrics: options.metrics ?? createMetrics(config.stage ?? DEFAULT_STAGE),
+    blocklist: config.blocklist ?? NOTHING_BLOCKED,
+    largeGroupWarningSize: config.largeGroupWarningSize ?? DEFAULT_LARGE_GROUP_WARNING_SIZE,
+  };
+}
