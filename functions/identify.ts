@@ -5,6 +5,7 @@ import httpErrorHandler from '@middy/http-error-handler';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { Dependencies } from '../lib/http/dependencies.js';
 import { identifyHttp } from '../lib/http/identify-route.js';
 import { bodySizeLimit } from '../lib/http/middleware/body-size-limit.js';
 import { callerIdentity } from '../lib/http/middleware/caller-identity.js';
@@ -15,7 +16,7 @@ import { requestMetrics } from '../lib/http/middleware/request-metrics.js';
 import { routeGuard } from '../lib/http/middleware/route-guard.js';
 import { utf8Body } from '../lib/http/middleware/utf8-body.js';
 import { readConfig } from '../lib/runtime/config.js';
-import { createDependencies, type Dependencies } from '../lib/runtime/container.js';
+import { createDependencies } from '../lib/runtime/container.js';
 
 export const MAX_BODY_BYTES = 10 * 1024;
 /** middy answers (503) this long before Lambda would end the invocation, and aborts the calls still running. */

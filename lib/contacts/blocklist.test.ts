@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readBlocklist, readConfig } from '../runtime/config.js';
+import { ConfigError } from '../errors.js';
+import { readBlocklist, readConfig } from '../runtime/config.js';
 import { NOTHING_BLOCKED, parseBlockedValues, splitEntries, withoutBlockedValues } from './blocklist.js';
 import { normalizeEmail, normalizePhone } from './request.js';
 

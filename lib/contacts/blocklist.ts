@@ -1,4 +1,5 @@
-import type { IdentifyResponse } from './reconcile.js';
+import { BlocklistError } from '../errors.js';
+import type { IdentifyResponse } from './model.js';
 
 /**
  * Emails and phone numbers that identify nobody (a store's own phone, `test@test.com`), set by the
@@ -48,10 +49,6 @@ export function parseBlockedValues(variable: string, raw: string | undefined, no
   }
   if (exact.size === 0 && patterns.length === 0) return () => false;
   return (normalised) => exact.has(normalised) || patterns.some((pattern) => pattern.test(normalised));
-}
-
-export class BlocklistError extends Error {
-  override name = 'BlocklistError';
 }
 
 /** The entries of a variable: split on commas, except inside a `/.../` entry. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyPlan, type ContactRow, planKind, reconcile, view } from './reconcile.js';
-import type { IdentifyRequest } from './request.js';
+import type { ContactRow, IdentifyRequest } from './model.js';
+import { applyPlan, planKind, reconcile, view } from './reconcile.js';
 
 function primary(id: number, email: string | null, phoneNumber: string | null): ContactRow {
   return { id, email, phoneNumber, linkedId: null, linkPrecedence: 'primary' };

@@ -1,20 +1,9 @@
-import type { IdentifyRequest } from './request.js';
+import type { ContactRow, IdentifyRequest, IdentifyResponse } from './model.js';
 
 /**
  * The reconciliation rule of the contract, as pure functions over rows. No I/O here:
  * the repository reads the rows and carries out the plan.
  */
-
-type LinkPrecedence = 'primary' | 'secondary';
-
-/** A live Contact row, as the repository reads it. */
-export interface ContactRow {
-  id: number;
-  email: string | null;
-  phoneNumber: string | null;
-  linkedId: number | null;
-  linkPrecedence: LinkPrecedence;
-}
 
 /**
  * What a request must write, given every live row of every group its email or phone touches,
@@ -73,15 +62,6 @@ export function applyPlan(rows: readonly ContactRow[], plan: Plan, request: Iden
       ? { id: insertedId, ...request, linkedId: null, linkPrecedence: 'primary' }
       : { id: insertedId, ...request, linkedId: plan.primaryId, linkPrecedence: 'secondary' };
   return [...relinked, inserted];
-}
-
-export interface IdentifyResponse {
-  contact: {
-    primaryContactId: number;
-    emails: string[];
-    phoneNumbers: string[];
-    secondaryContactIds: number[];
-  };
 }
 
 /** The contract's response for a group: the primary's values first, then row order, distinct, no nulls. */

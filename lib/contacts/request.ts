@@ -1,12 +1,6 @@
 import { BadInput } from '../errors.js';
-import { type ValidationError, validate } from '../http/schema/request-validator.generated.js';
 import { type Blocklist, NOTHING_BLOCKED } from './blocklist.js';
-
-/** A request after normalisation: at least one of the two is non-null. */
-export interface IdentifyRequest {
-  email: string | null;
-  phoneNumber: string | null;
-}
+import type { IdentifyRequest } from './model.js';
 
 const MAX_EMAIL_LENGTH = 254;
 const MAX_PHONE_DIGITS = 20;
@@ -75,24 +69,19 @@ export function normalizePhone(value: unknown): string | null {
 }
 
 /**
- * Validates a parsed JSON body into a normalised request, or throws BadInput. The structure
- * (an object, known fields, their types) is checked by the validator generated from
- * IdentifyRequestSchema, the schema openapi.yaml publishes; the values by the normalisers above.
+ * The value rules over a request's two fields (already of the right types): normalised, a blocked
+ * value treated as absent (never matched nor stored), at least one left. Throws BadInput otherwise.
  */
-export function parseIdentifyRequest(body: unknown, blocklist: Blocklist = NOTHING_BLOCKED): IdentifyRequest {
-  if (!validate(body)) throw new BadInput(describeSchemaError(validate.errors?.[0], body));
-  const fields = body as Record<string, unknown>;
-  const email = normalizeEmail(own(fields, 'email'));
-  const phoneNumber = normalizePhone(own(fields, 'phoneNumber'));
-  // A blocked value identifies nobody: it is treated as absent, so it is never matched nor stored.
+export function normaliseRequest(email: unknown, phoneNumber: unknown, blocklist: Blocklist = NOTHING_BLOCKED): IdentifyRequest {
+  const request = { email: normalizeEmail(email), phoneNumber: normalizePhone(phoneNumber) };
   const blocked: string[] = [];
-  if (email !== null && blocklist.blocksEmail(email)) blocked.push('email');
-  if (phoneNumber !== null && blocklist.blocksPhone(phoneNumber)) blocked.push('phoneNumber');
-  const request = { email: blocked.includes('email') ? null : email, phoneNumber: blocked.includes('phoneNumber') ? null : phoneNumber };
-  if (request.email === null && request.phoneNumber === null) {
+  if (request.email !== null && blocklist.blocksEmail(request.email)) blocked.push('email');
+  if (request.phoneNumber !== null && blocklist.blocksPhone(request.phoneNumber)) blocked.push('phoneNumber');
+  const kept = { email: blocked.includes('email') ? null : request.email, phoneNumber: blocked.includes('phoneNumber') ? null : request.phoneNumber };
+  if (kept.email === null && kept.phoneNumber === null) {
     throw new BadInput(blocked.length > 0 ? describeBlocked(blocked) : 'give at least one of "email" and "phoneNumber" (non-empty)');
   }
-  return request;
+  return kept;
 }
 
 function describeBlocked(fields: string[]): string {
@@ -106,31 +95,7 @@ function refuseReplacementCharacter(field: string, value: string): void {
   }
 }
 
-/** Words a caller can act on, for the first thing the schema refused. */
-function describeSchemaError(error: ValidationError | undefined, body: unknown): string {
-  const path = error?.instancePath ?? '';
-  if (path === '' && error?.keyword === 'additionalProperties') {
-    return `unknown field ${JSON.stringify(error.params.additionalProperty)}: only "email" and "phoneNumber" are accepted`;
-  }
-  if (path === '') {
-    return `request body must be a JSON object like {"email": "...", "phoneNumber": "..."}, not ${describeType(body)}`;
-  }
-  const fields = body as Record<string, unknown>;
-  try {
-    // The normalisers phrase every type error of their field.
-    if (path.startsWith('/email')) normalizeEmail(fields.email);
-    if (path.startsWith('/phoneNumber')) normalizePhone(fields.phoneNumber);
-  } catch (error) {
-    if (error instanceof BadInput) return error.message;
-  }
-  return `${path.slice(1)} is not valid: ${error?.message ?? 'wrong type'}`;
-}
-
-function own(fields: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(fields, key) ? fields[key] : undefined;
-}
-
-function describeType(value: unknown): string {
+export function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   const type = typeof value;

@@ -1,4 +1,4 @@
-import type { IdentifyResponse } from './reconcile.js';
+import type { IdentifyResponse } from './model.js';
 
 /**
  * Whether an answer fits in a synchronous Lambda response. Lambda refuses a handler result over

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { withoutBlockedValues } from '../contacts/blocklist.js';
-import { parseIdentifyRequest } from '../contacts/request.js';
-import type { Dependencies } from '../runtime/container.js';
 import { countRetry, recordGroupSize, recordOutcome, runInRequestScope } from '../runtime/request-scope.js';
+import type { Dependencies } from './dependencies.js';
+import { parseIdentifyRequest } from './parse-identify-request.js';
 
 /** API Gateway stops waiting after 30 s; keep a margin for the response itself. */
 const GATEWAY_LIMIT_MS = 29_000;

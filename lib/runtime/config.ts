@@ -1,5 +1,6 @@
-import { type Blocklist, BlocklistError, parseBlockedValues } from '../contacts/blocklist.js';
+import { type Blocklist, parseBlockedValues } from '../contacts/blocklist.js';
 import { normalizeEmail, normalizePhone } from '../contacts/request.js';
+import { BlocklistError, ConfigError } from '../errors.js';
 
 /**
  * The service's configuration, read once per container. A missing variable fails the cold start
@@ -27,10 +28,6 @@ export interface Config {
 
 export const DEFAULT_LARGE_GROUP_WARNING_SIZE = 1_000;
 export const DEFAULT_STAGE = 'local';
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {

@@ -3,7 +3,8 @@ import { Agent as HttpsAgent } from 'node:https';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
-import { type Blocklist, NOTHING_BLOCKED } from '../contacts/blocklist.js';
+import { NOTHING_BLOCKED } from '../contacts/blocklist.js';
+import type { Dependencies } from '../http/dependencies.js';
 import { createMetrics } from '../http/middleware/request-metrics.js';
 import { IdentifyService } from '../service/identify-service.js';
 import { ContactRepository } from '../store/contact-repository.js';
@@ -11,18 +12,6 @@ import { DataApiExecutor } from '../store/data-api/executor.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
 import { type Config, DEFAULT_LARGE_GROUP_WARNING_SIZE, DEFAULT_STAGE } from './config.js';
 import { countDataApiCall, currentAbortSignal } from './request-scope.js';
-
-/** What the handler needs, built once per container (outside the handler) and handed in. */
-export interface Dependencies {
-  /** The use case (an in-memory stand-in in the handler's fast tests). */
-  service: Pick<IdentifyService, 'identify'>;
-  logger: Logger;
-  metrics: Metrics;
-  /** Values that identify nobody: treated as absent in requests, left out of answers. */
-  blocklist: Blocklist;
-  /** Above this many contacts in the group a request touches, one warning line is logged. */
-  largeGroupWarningSize: number;
-}
 
 export const RETRY = { maxAttempts: 12, baseDelayMs: 20, maxDelayMs: 1_000 };
 

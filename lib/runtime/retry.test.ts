@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Unavailable } from '../errors.js';
-import { Conflict, classifyTransient, RETRY_AFTER_SECONDS, type RetryOptions, retrying, type TransientKind } from './retry.js';
+import { Conflict, Unavailable } from '../errors.js';
+import { classifyTransient, RETRY_AFTER_SECONDS, type RetryOptions, retrying, type TransientKind } from './retry.js';
 
 function named(name: string, message = `${name} happened`, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(message), { name, ...extra });

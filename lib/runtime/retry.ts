@@ -1,4 +1,4 @@
-import { Unavailable } from '../errors.js';
+import { Conflict, Unavailable } from '../errors.js';
 
 /**
  * The one retry policy of the service. Every transient failure of a database call passes through
@@ -7,14 +7,6 @@ import { Unavailable } from '../errors.js';
  */
 
 export type TransientKind = 'conflict' | 'resuming' | 'unavailable';
-
-/** A plan that no longer holds when its write ran (another request changed the rows): read again. */
-export class Conflict extends Error {
-  constructor(reason: string) {
-    super(`conflict: ${reason}`);
-    this.name = 'Conflict';
-  }
-}
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 const UNAVAILABLE_NAMES = new Set([

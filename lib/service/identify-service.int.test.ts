@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { repository, rowsTagged, sql, uniqueDigits, uniqueTag } from '../../test/support/helpers.js';
-import type { IdentifyRequest } from '../contacts/request.js';
+import type { IdentifyRequest } from '../contacts/model.js';
 import { RETRY } from '../runtime/container.js';
 import { IdentifyService } from './identify-service.js';
 

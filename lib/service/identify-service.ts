@@ -1,5 +1,5 @@
-import { applyPlan, type ContactRow, type IdentifyResponse, type Plan, type PlanKind, planKind, reconcile, view } from '../contacts/reconcile.js';
-import type { IdentifyRequest } from '../contacts/request.js';
+import type { ContactRow, IdentifyRequest, IdentifyResponse } from '../contacts/model.js';
+import { applyPlan, type Plan, type PlanKind, planKind, reconcile, view } from '../contacts/reconcile.js';
 import { escapedBodyBytes, MAX_ESCAPED_BODY_BYTES } from '../contacts/response-size.js';
 import { GroupTooLarge } from '../errors.js';
 import { type RetryOptions, retrying, type TransientKind } from '../runtime/retry.js';

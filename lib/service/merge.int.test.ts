@@ -1,10 +1,10 @@
 import { LOCAL_DEFAULTS } from 'local-data-api';
 import { describe, expect, it } from 'vitest';
 import { dataApiClient, rowsTagged, sql, stack, uniqueDigits, uniqueTag } from '../../test/support/helpers.js';
+import type { IdentifyRequest } from '../contacts/model.js';
 import { reconcile } from '../contacts/reconcile.js';
-import type { IdentifyRequest } from '../contacts/request.js';
+import { Conflict } from '../errors.js';
 import { RETRY } from '../runtime/container.js';
-import { Conflict } from '../runtime/retry.js';
 import { ContactRepository } from '../store/contact-repository.js';
 import { DataApiExecutor, type DataApiOperation } from '../store/data-api/executor.js';
 import type { SqlExecutor } from '../store/sql-executor.js';

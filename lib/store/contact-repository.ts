@@ -1,6 +1,6 @@
-import type { ContactRow, Plan } from '../contacts/reconcile.js';
-import type { IdentifyRequest } from '../contacts/request.js';
-import { Conflict } from '../runtime/retry.js';
+import type { ContactRow, IdentifyRequest } from '../contacts/model.js';
+import type { Plan } from '../contacts/reconcile.js';
+import { Conflict } from '../errors.js';
 import type { SqlExecutor, SqlParams, SqlResult, SqlValue } from './sql-executor.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Pool } from 'mysql2/promise';
-import type { IdentifyResponse } from '../../lib/contacts/reconcile.js';
+import type { IdentifyResponse } from '../../lib/contacts/model.js';
 import { answerOf } from './reference-model.js';
 
 /** The contract's answer for the group of `primaryId`, computed from the table by the reference model's rule. */

@@ -1,3 +1,4 @@
+import { MigrationLockError } from '../../errors.js';
 import type { SqlExecutor } from '../sql-executor.js';
 
 /**
@@ -32,10 +33,6 @@ export interface LockOptions {
 /** The lock as the work sees it: `check()` throws once the holding transaction is gone. */
 export interface HeldLock {
   check(): void;
-}
-
-export class MigrationLockError extends Error {
-  override name = 'MigrationLockError';
 }
 
 const FIRST_WAIT_MS = 200;

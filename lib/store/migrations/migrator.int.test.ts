@@ -6,10 +6,11 @@ import { LOCAL_DEFAULTS, type LocalDataApi, startLocalDataApi } from 'local-data
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dropDatabase, ensureDatabase } from '../../../infra/local/mysql.js';
 import { sql, stack } from '../../../test/support/helpers.js';
+import { MigrationLockError } from '../../errors.js';
 import { DataApiExecutor } from '../data-api/executor.js';
 import { loadMigrations, MIGRATIONS_DIR, type RunOptions, runMigrations } from './index.js';
 import { LEDGER_TABLE } from './ledger.js';
-import { LOCK_TABLE, MigrationLockError } from './lock.js';
+import { LOCK_TABLE } from './lock.js';
 
 // The migration runner with its ledger and lock, through the real SDK client and a local Data API
 // server of this file's own, on a database of this file's own, emptied before each test. (One

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { MigrationPlanError } from '../../errors.js';
 import { checksumOf, migrationOf } from './index.js';
-import { MigrationPlanError, planMigrations } from './plan.js';
+import { planMigrations } from './plan.js';
 
 const one = migrationOf('001_one.sql', 'CREATE TABLE IF NOT EXISTS One (id INT);\n');
 const two = migrationOf('002_two.sql', 'ALTER TABLE One ADD COLUMN a INT;\n');

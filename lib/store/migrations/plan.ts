@@ -1,3 +1,4 @@
+import { MigrationPlanError } from '../../errors.js';
 import type { Migration } from './files.js';
 import { type AppliedMigration, LEDGER_TABLE } from './ledger.js';
 
@@ -17,10 +18,6 @@ export interface MigrationPlan {
   pending: Migration[];
   /** Applied according to the ledger, but not among the files. */
   unknown: string[];
-}
-
-export class MigrationPlanError extends Error {
-  override name = 'MigrationPlanError';
 }
 
 export function planMigrations(migrations: Migration[], ledger: AppliedMigration[]): MigrationPlan {
