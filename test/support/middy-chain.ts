@@ -1,15 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import middy, { type MiddlewareObj } from '@middy/core';
-import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { vi } from 'vitest';
-import { jsonErrors } from '../../lib/http/middleware/json-errors.js';
+import { errorAnswers } from '../../lib/http/middleware-chain.js';
 import { apiEvent, lambdaContext } from './lambda-events.js';
 
 /**
  * A real middy chain without I/O, for the middlewares' fast tests, in the handler's order: `outer`
  * middlewares (those functions/identify.ts registers before the error handling, so their onError
- * sees the final status), the same error handling (http-error-handler + jsonErrors), the
+ * sees the final status), the same error answers (lib/http/middleware-chain.ts), the
  * middlewares under test, and a handler that records the event it was given.
  */
 export interface ChainAnswer {
@@ -33,7 +32,7 @@ export async function throughChain(
   let seen: APIGatewayProxyEventV2 | undefined;
   const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>();
   for (const middleware of options.outer ?? []) chain.use(middleware);
-  chain.use(httpErrorHandler({ logger: false })).use(jsonErrors(options.logger ?? new Logger({ logLevel: 'SILENT' })));
+  chain.use(errorAnswers({ logger: options.logger ?? new Logger({ logLevel: 'SILENT' }) }));
   for (const middleware of middlewares) chain.use(middleware);
   const handler = chain.handler(async (received) => {
     seen = structuredClone(received);

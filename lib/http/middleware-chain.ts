@@ -1,0 +1,56 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { MiddlewareObj } from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { Dependencies } from './dependencies.js';
+import { bodySizeLimit } from './middleware/body-size-limit.js';
+import { callerIdentity } from './middleware/caller-identity.js';
+import { jsonContentType } from './middleware/json-content-type.js';
+import { jsonErrors } from './middleware/json-errors.js';
+import { rejectDuplicateKeys } from './middleware/reject-duplicate-keys.js';
+import { requestMetrics } from './middleware/request-metrics.js';
+import { routeGuard } from './middleware/route-guard.js';
+import { utf8Body } from './middleware/utf8-body.js';
+
+/**
+ * The middlewares every route wears, in three groups that a handler uses in this order:
+ *
+ *   observability -> error answers -> body guards -> the route's one call into lib/
+ *
+ * The rule: middy runs `before` top-down and `after`/`onError` bottom-up, so whatever must see the
+ * final answer (logs, metrics) is outermost, the error answers sit between them and everything that
+ * can throw, and the body guards refuse bad input one check at a time, each before the next reads it.
+ */
+
+type Middleware = MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
+
+/** The request's log context (reset per invocation: the caller is this one's only), its caller, its metrics. */
+export function observability(deps: Pick<Dependencies, 'logger' | 'metrics'>): Middleware[] {
+  return [
+    injectLambdaContext(deps.logger, { resetKeys: true }),
+    callerIdentity(deps.logger),
+    logMetrics(deps.metrics, { captureColdStartMetric: true }),
+    requestMetrics(deps.metrics),
+  ];
+}
+
+/** Any error below becomes `{"message": ...}` with its status (jsonErrors), sent by middy's handler. */
+export function errorAnswers(deps: Pick<Dependencies, 'logger'>): Middleware[] {
+  return [httpErrorHandler({ logger: false }), jsonErrors(deps.logger)];
+}
+
+/** The route, then the body: headers, JSON content type, size, UTF-8, no repeated keys, parsed. */
+export function bodyGuards(route: { method: string; path: string }, maxBodyBytes: number): Middleware[] {
+  return [
+    routeGuard(route.method, route.path),
+    httpHeaderNormalizer(),
+    jsonContentType(),
+    bodySizeLimit(maxBodyBytes),
+    utf8Body(),
+    rejectDuplicateKeys(),
+    httpJsonBodyParser(),
+  ];
+}
