@@ -70,16 +70,12 @@ export class IdentifyService {
       await repository.relinkGroupsIfUnchanged(request, read, plan.primaryId!, plan.relink.length);
       return carriedOut(rows, plan, request);
     }
-    return repository.withLockedGroups(
-      request,
-      read,
-      (locked) => {
-        const lockedPlan = reconcile(locked, request);
-        assertReturnable(locked, lockedPlan, request); // before any write: a refused answer writes nothing
-        return lockedPlan;
-      },
-      (locked, lockedPlan, insertedId) => carriedOut(locked, lockedPlan, request, insertedId),
-    );
+    const written = await repository.withLockedGroups(request, read, (locked) => {
+      const lockedPlan = reconcile(locked, request);
+      assertReturnable(locked, lockedPlan, request); // before any write: a refused answer writes nothing
+      return lockedPlan;
+    });
+    return carriedOut(written.rows, written.plan, request, written.insertedId);
   }
 }
 

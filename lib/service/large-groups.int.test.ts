@@ -5,8 +5,9 @@ import { dataApiClient, postIdentify, sql, stack, uniqueDigits, uniqueTag } from
 import { seededEmail, seedGroup } from '../../test/support/large-group-seeder.js';
 import { GroupTooLarge } from '../errors.js';
 import { RETRY } from '../runtime/container.js';
-import { ContactRepository, FIRST_READ_ROWS } from '../store/contact-repository.js';
+import { ContactRepository } from '../store/contact-repository.js';
 import { DataApiExecutor, type DataApiOperation } from '../store/data-api/executor.js';
+import { FIRST_READ_ROWS } from '../store/page-budget.js';
 import { IdentifyService } from './identify-service.js';
 
 // Groups of any size, through the real SDK, the local Data API server (which refuses responses
