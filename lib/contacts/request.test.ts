@@ -1,28 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BadInput } from '../errors.js';
+import { badInput, emailOfLength } from '../../test/support/bad-input.js';
 import { normalizeEmail, normalizePhone } from './request.js';
-
-/** Runs `fn`, expects it to throw a BadInput (400, non-empty message) and returns that error. */
-function badInput(fn: () => unknown): BadInput {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown, 'expected a BadInput to be thrown').toBeInstanceOf(BadInput);
-  const error = thrown as BadInput;
-  expect(error.statusCode).toBe(400);
-  expect(typeof error.message).toBe('string');
-  expect(error.message.trim()).not.toBe('');
-  return error;
-}
-
-/** An address of exactly `length` characters (code points): "aaa…a@example.com". */
-function emailOfLength(length: number, filler = 'a'): string {
-  const domain = '@example.com';
-  return filler.repeat(length - domain.length) + domain;
-}
 
 describe('normalizeEmail', () => {
   it.each([
