@@ -231,23 +231,23 @@ describe('the alarms', () => {
     }
   });
 
-  it('sum the Lambda Throttles of the function behind the route', () => {
+  it('sum the Lambda Throttles of every function behind a route', () => {
     for (const stage of DEPLOYED) {
       const metrics = props(stages[stage], 'ThrottlesAlarm').Metrics as Props[];
-      const functionName = props(stages[stage], 'IdentifyLambdaFunction').FunctionName;
+      const functionNames = ['IdentifyLambdaFunction', 'LookupLambdaFunction'].map((id) => props(stages[stage], id).FunctionName);
       expect(metrics, stage).toEqual([
         { Id: 'throttles', Label: expect.any(String), Expression: 'SUM(METRICS())', ReturnData: true },
-        {
-          Id: 'f0',
+        ...functionNames.map((functionName, i) => ({
+          Id: `f${i}`,
           MetricStat: {
             Metric: { Namespace: 'AWS/Lambda', MetricName: 'Throttles', Dimensions: [{ Name: 'FunctionName', Value: functionName }] },
             Period: 300,
             Stat: 'Sum',
           },
           ReturnData: false,
-        },
+        })),
       ]);
-      expect(functionName).toBe(`identify-${stageName(stage)}-identify`);
+      expect(functionNames).toEqual([`identify-${stageName(stage)}-identify`, `identify-${stageName(stage)}-lookup`]);
     }
   });
 });

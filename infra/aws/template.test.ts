@@ -79,6 +79,7 @@ describe('npm run package', () => {
         'cloudformation-template-create-stack.json',
         'cloudformation-template-update-stack.json',
         'identify.zip',
+        'lookup.zip',
         'migrate.zip',
         'serverless-state.json',
       ]);
@@ -91,16 +92,22 @@ describe('npm run package', () => {
       ServerlessDeploymentBucket: 'AWS::S3::Bucket',
       ServerlessDeploymentBucketPolicy: 'AWS::S3::BucketPolicy',
       IdentifyLogGroup: 'AWS::Logs::LogGroup',
+      LookupLogGroup: 'AWS::Logs::LogGroup',
       MigrateLogGroup: 'AWS::Logs::LogGroup',
       IdentifyRole: 'AWS::IAM::Role',
+      LookupRole: 'AWS::IAM::Role',
       MigrateRole: 'AWS::IAM::Role',
       IdentifyLambdaFunction: 'AWS::Lambda::Function',
+      LookupLambdaFunction: 'AWS::Lambda::Function',
       MigrateLambdaFunction: 'AWS::Lambda::Function',
       HttpApi: 'AWS::ApiGatewayV2::Api',
       HttpApiStage: 'AWS::ApiGatewayV2::Stage',
       HttpApiIntegrationIdentify: 'AWS::ApiGatewayV2::Integration',
       HttpApiRoutePostIdentify: 'AWS::ApiGatewayV2::Route',
       IdentifyLambdaPermissionHttpApi: 'AWS::Lambda::Permission',
+      HttpApiIntegrationLookup: 'AWS::ApiGatewayV2::Integration',
+      HttpApiRoutePostLookup: 'AWS::ApiGatewayV2::Route',
+      LookupLambdaPermissionHttpApi: 'AWS::Lambda::Permission',
       Vpc: 'AWS::EC2::VPC',
       DatabaseSubnetA: 'AWS::EC2::Subnet',
       DatabaseSubnetB: 'AWS::EC2::Subnet',
@@ -180,9 +187,10 @@ describe('the API', () => {
     });
     expect(JSON.stringify(permission.SourceArn)).toContain('"Ref":"HttpApi"');
     expect(props(dev(), 'HttpApi').ProtocolType).toBe('HTTP');
-    // The only route: nothing else is exposed.
+    // The only routes: nothing else is exposed, each route to its own function.
     const routes = Object.values(dev().Resources).filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route');
-    expect(routes).toHaveLength(1);
+    expect(routes.map((route) => (route.Properties as { RouteKey: string }).RouteKey).sort()).toEqual(['POST /identify', 'POST /lookup']);
+    expect(props(dev(), 'HttpApiIntegrationLookup')).toMatchObject({ IntegrationType: 'AWS_PROXY', IntegrationUri: getAtt('LookupLambdaFunction', 'Arn') });
   });
 });
 
@@ -193,8 +201,9 @@ describe('who may call the API', () => {
   const INVOKE_ARN = 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${HttpApi}/$default/POST/identify';
   const ofType = (template: Template, type: string) => Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 
-  it('requires IAM authorization (SigV4) on POST /identify by default, on every deployed stage', () => {
+  it('requires IAM authorization (SigV4) on every route by default, on every deployed stage', () => {
     for (const stage of ['dev', 'prod', 'devMax6', 'qaThrottled'] as const) {
+      expect(props(stages[stage].template, 'HttpApiRoutePostLookup').AuthorizationType, `${stage} lookup`).toBe('AWS_IAM');
       const route = props(stages[stage].template, ROUTE);
       expect(route.AuthorizationType, stage).toBe('AWS_IAM');
       expect(route.AuthorizerId, stage).toBeUndefined();
@@ -237,6 +246,9 @@ describe('who may call the API', () => {
     for (const stage of ['dev', 'prod', 'qaThrottled'] as const) {
       const outputs = stages[stage].template.Outputs!;
       expect(outputs.IdentifyInvokeArn!.Value, stage).toEqual({ 'Fn::Sub': INVOKE_ARN });
+      // Each route its own grant: a support tool gets /lookup, not /identify.
+      expect(outputs.LookupInvokeArn!.Value, stage).toEqual({ 'Fn::Sub': INVOKE_ARN.replace('/identify', '/lookup') });
+      expect((outputs.LookupInvokePolicyStatement!.Value as { 'Fn::Sub': string })['Fn::Sub'], stage).toContain('/$default/POST/lookup"');
       const statement = (outputs.IdentifyInvokePolicyStatement!.Value as { 'Fn::Sub': string })['Fn::Sub'];
       // A JSON document once CloudFormation has substituted the references.
       const substituted = statement.replace(/\$\{([^}]+)\}/g, (_, name: string) => `<${name}>`);
@@ -261,16 +273,16 @@ describe('who may call the API', () => {
     }
   });
 
-  it('grants the functions nothing for it: no execute-api in any role, API Gateway invokes identify through its one permission', () => {
+  it('grants the functions nothing for it: no execute-api in any role, API Gateway invokes each route function through its one permission', () => {
     for (const stage of ['dev', 'prod', 'devJwt'] as const) {
-      for (const role of ['IdentifyRole', 'MigrateRole']) {
+      for (const role of ['IdentifyRole', 'LookupRole', 'MigrateRole']) {
         expect(JSON.stringify(props(stages[stage].template, role)), `${stage} ${role}`).not.toMatch(/execute-api|apigateway/);
       }
       const permissions = ofType(stages[stage].template, 'AWS::Lambda::Permission');
       expect(
         permissions.map(([id]) => id),
         stage,
-      ).toEqual(['IdentifyLambdaPermissionHttpApi']);
+      ).toEqual(['IdentifyLambdaPermissionHttpApi', 'LookupLambdaPermissionHttpApi']);
     }
   });
 });
@@ -396,9 +408,10 @@ describe('least privilege', () => {
     expect(props(dev(), 'MigrateLambdaFunction').Role).toEqual(getAtt('MigrateRole', 'Arn'));
     // Ordered after their roles by the GetAtt alone: no DependsOn restating it (cfn-lint W3005; infra/patches/serverless+4.3.1.patch).
     expect(res(dev(), 'IdentifyLambdaFunction').DependsOn).toEqual(['IdentifyLogGroup']);
+    expect(res(dev(), 'LookupLambdaFunction').DependsOn).toEqual(['LookupLogGroup']);
     expect(res(dev(), 'MigrateLambdaFunction').DependsOn).toEqual(['MigrateLogGroup']);
     expect(dev().Resources.IamRoleLambdaExecution).toBeUndefined();
-    for (const role of ['IdentifyRole', 'MigrateRole']) {
+    for (const role of ['IdentifyRole', 'LookupRole', 'MigrateRole']) {
       expect(props(dev(), role).AssumeRolePolicyDocument.Statement).toEqual([
         { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
       ]);
@@ -423,6 +436,20 @@ describe('least privilege', () => {
       },
       { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: SECRET_ARN },
     ]);
+  });
+
+  it('lets lookup read through the Data API on this cluster (statements and read transactions, no batch), read this cluster’s secret, and write its own logs', () => {
+    const statements = statementsOf(dev(), 'LookupRole');
+    expect(statements.map((s) => ({ Effect: s.Effect, Action: actions(s).sort(), Resource: s.Resource }))).toEqual([
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt('LookupLogGroup', 'Arn') },
+      {
+        Effect: 'Allow',
+        Action: ['rds-data:BeginTransaction', 'rds-data:CommitTransaction', 'rds-data:ExecuteStatement', 'rds-data:RollbackTransaction'],
+        Resource: CLUSTER_ARN,
+      },
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: SECRET_ARN },
+    ]);
+    expect(props(dev(), 'LookupLambdaFunction').Role).toEqual(getAtt('LookupRole', 'Arn'));
   });
 
   it('lets the migration run single statements and hold its lock in a transaction on this cluster, and read this cluster’s secret', () => {
@@ -550,7 +577,7 @@ describe('wiring', () => {
   it('gives every log group a retention', () => {
     for (const stage of ['dev', 'prod'] as const) {
       const groups = Object.values(stages[stage].template.Resources).filter((resource) => resource.Type === 'AWS::Logs::LogGroup');
-      expect(groups).toHaveLength(2);
+      expect(groups).toHaveLength(3);
       for (const group of groups) expect((group.Properties as { RetentionInDays?: number }).RetentionInDays).toBeGreaterThan(0);
     }
   });

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { stringify } from 'yaml';
-import { ContactResponseSchema, ErrorResponseSchema, GroupTooLargeResponse, IdentifyRequestSchema } from '../../lib/http/schema/identify-schemas.js';
+import {
+  ContactResponseSchema,
+  ErrorResponseSchema,
+  GroupTooLargeResponse,
+  IdentifyRequestSchema,
+  LookupResponseSchema,
+} from '../../lib/http/schema/identify-schemas.js';
 import { PROJECT_ROOT } from '../local/project-root.js';
 
 /**
@@ -38,6 +44,47 @@ const securitySchemes = {
     },
   },
 };
+
+/** The answers every route shares besides its 200: the same refusals, the same shape. */
+function errorResponses() {
+  return {
+    '400': {
+      description:
+        'Malformed JSON, a body that is not an object, wrong types, an invalid email or phone, both absent, an unknown or repeated field. Nothing was written.',
+      content: errorBody('email must contain exactly one "@", as in name@example.com'),
+    },
+    '413': {
+      description: 'The body is over 10,240 bytes. Nothing was written.',
+      content: errorBody('request body must be at most 10240 bytes; this one has 11016'),
+    },
+    '401': {
+      description:
+        'Only on a stage with the JWT authorizer: the bearer token is missing, expired, or not from the configured issuer and audience (API Gateway answers, with a WWW-Authenticate header saying why). Nothing was written.',
+      headers: { 'WWW-Authenticate': { description: 'Bearer, with error and error_description.', schema: { type: 'string' } } },
+      content: errorBody('Unauthorized'),
+    },
+    '403': {
+      description:
+        'The request is not authorized: not signed, signed wrongly, or by a principal without execute-api:Invoke on this route (IAM); a token without any of the required scopes (JWT). API Gateway answers before the function runs. Nothing was written.',
+      content: errorBody('Forbidden'),
+    },
+    '415': {
+      description: 'The Content-Type is missing or not JSON. Nothing was written.',
+      content: errorBody('Content-Type must be application/json'),
+    },
+    '422': { description: GroupTooLargeResponse.description, content: errorBody(GroupTooLargeResponse.example) },
+    '429': {
+      description:
+        "The stage's throttling limit (rate and burst, per stage) is exceeded: API Gateway answers before the function runs. Nothing was written; retry with backoff.",
+      content: errorBody('Too Many Requests'),
+    },
+    '503': {
+      description: 'The database is unavailable for now (for example Aurora resuming from pause). Nothing was half-written; retry after Retry-After seconds.',
+      headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'integer', minimum: 1 } } },
+      content: errorBody('the database is unavailable right now; retry after the time in Retry-After'),
+    },
+  };
+}
 
 export function openApiDocument() {
   return {
@@ -113,42 +160,50 @@ export function openApiDocument() {
                 },
               },
             },
-            '400': {
-              description:
-                'Malformed JSON, a body that is not an object, wrong types, an invalid email or phone, both absent, an unknown or repeated field. Nothing was written.',
-              content: errorBody('email must contain exactly one "@", as in name@example.com'),
+            ...errorResponses(),
+          },
+        },
+      },
+      '/lookup': {
+        post: {
+          operationId: 'lookup',
+          summary: 'Find the groups that hold an email or a phone, without creating or linking anything',
+          description:
+            'Read only: never writes, never merges. Blocked values are treated as absent, as in /identify. Granted on its own (a support tool), apart from /identify.',
+          security: [{ sigv4: [] }, { jwt: [JWT_EXAMPLE_SCOPE] }],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: ref('IdentifyRequest'),
+                examples: {
+                  both: { summary: 'An email and a phone, perhaps of two different groups', value: { email: 'george@hillvalley.edu', phoneNumber: '717171' } },
+                },
+              },
             },
-            '413': {
-              description: 'The body is over 10,240 bytes. Nothing was written.',
-              content: errorBody('request body must be at most 10240 bytes; this one has 11016'),
+          },
+          responses: {
+            '200': {
+              description: 'Every group that holds the email or the phone, apart, ordered by primaryContactId; [] when none.',
+              content: {
+                'application/json': {
+                  schema: ref('LookupResponse'),
+                  examples: {
+                    twoGroups: {
+                      summary: 'george@… in one group, 717171 in another: both, unmerged',
+                      value: {
+                        contacts: [
+                          { primaryContactId: 11, emails: ['george@hillvalley.edu'], phoneNumbers: ['919191'], secondaryContactIds: [] },
+                          { primaryContactId: 27, emails: ['biffsucks@hillvalley.edu'], phoneNumbers: ['717171'], secondaryContactIds: [] },
+                        ],
+                      },
+                    },
+                    none: { summary: 'No live contact holds either', value: { contacts: [] } },
+                  },
+                },
+              },
             },
-            '401': {
-              description:
-                'Only on a stage with the JWT authorizer: the bearer token is missing, expired, or not from the configured issuer and audience (API Gateway answers, with a WWW-Authenticate header saying why). Nothing was written.',
-              headers: { 'WWW-Authenticate': { description: 'Bearer, with error and error_description.', schema: { type: 'string' } } },
-              content: errorBody('Unauthorized'),
-            },
-            '403': {
-              description:
-                'The request is not authorized: not signed, signed wrongly, or by a principal without execute-api:Invoke on this route (IAM); a token without any of the required scopes (JWT). API Gateway answers before the function runs. Nothing was written.',
-              content: errorBody('Forbidden'),
-            },
-            '415': {
-              description: 'The Content-Type is missing or not JSON. Nothing was written.',
-              content: errorBody('Content-Type must be application/json'),
-            },
-            '422': { description: GroupTooLargeResponse.description, content: errorBody(GroupTooLargeResponse.example) },
-            '429': {
-              description:
-                "The stage's throttling limit (rate and burst, per stage) is exceeded: API Gateway answers before the function runs. Nothing was written; retry with backoff.",
-              content: errorBody('Too Many Requests'),
-            },
-            '503': {
-              description:
-                'The database is unavailable for now (for example Aurora resuming from pause). Nothing was half-written; retry after Retry-After seconds.',
-              headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'integer', minimum: 1 } } },
-              content: errorBody('the database is unavailable right now; retry after the time in Retry-After'),
-            },
+            ...errorResponses(),
           },
         },
       },
@@ -157,6 +212,7 @@ export function openApiDocument() {
       schemas: {
         IdentifyRequest: strip(IdentifyRequestSchema),
         ContactResponse: strip(ContactResponseSchema),
+        LookupResponse: strip(LookupResponseSchema),
         ErrorResponse: strip(ErrorResponseSchema),
       },
       securitySchemes,

@@ -10,6 +10,7 @@ import { dropDatabase, ensureDatabase } from './mysql.js';
 import { startServerlessOffline } from './offline.js';
 import { assertPortFree, BadSetting, portFrom, portInUse } from './ports.js';
 import { PROJECT_ROOT } from './project-root.js';
+import { invokeUrls, localFunctionName } from './routes.js';
 
 export { BadSetting, PortInUse } from './ports.js';
 
@@ -153,7 +154,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       auth,
       principal: LOCAL_PRINCIPAL,
       invokeUrl,
-      functionName: FUNCTION_NAME,
+      functionName: localFunctionName('identify'),
       dataApi,
       dbName,
       mysqlUrl,
@@ -167,8 +168,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     throw error;
   }
 }
-
-const FUNCTION_NAME = 'identify-local-identify';
 
 /**
  * serverless-offline running the function behind its Lambda invoke endpoint, and in front of it the
@@ -187,9 +186,10 @@ async function startFront(
     stdout: options.handlerStdout,
   });
   stopAll.push(offline.stop);
-  const invokeUrl = `http://127.0.0.1:${offline.lambdaPort}/2015-03-31/functions/${FUNCTION_NAME}/invocations`;
+  const urls = invokeUrls(offline.lambdaPort);
+  const invokeUrl = urls.byPath['/identify']!;
   const principal = options.auth ? LOCAL_PRINCIPAL : null;
-  const gateway = await startGateway({ port, invokeUrl, principal, accountId: LOCAL_PRINCIPAL.accountId }).catch((error: unknown) => {
+  const gateway = await startGateway({ port, invokeUrls: urls, principal, accountId: LOCAL_PRINCIPAL.accountId }).catch((error: unknown) => {
     throw (error as { code?: string }).code === 'EADDRINUSE' ? portInUse(port, 'PORT') : error;
   });
   stopAll.push(gateway.close);

@@ -1,4 +1,5 @@
 import type { LocalStack } from './local-stack.js';
+import { LOCAL_ROUTES } from './routes.js';
 
 /** What `npm start` prints: only what works, and a call that works as printed. */
 
@@ -7,8 +8,9 @@ export function startupLines(stack: Pick<LocalStack, 'url' | 'invokeUrl' | 'data
   const auth = stack.auth
     ? `  auth: SigV4 for execute-api in ${stack.principal.region} with the local credentials ${accessKeyId} / ${secretAccessKey} (AUTH=none turns it off)`
     : `  auth: OFF (AUTH=none): unsigned requests are let through, unlike on AWS`;
+  const routes = Object.keys(LOCAL_ROUTES).map((path) => `  POST ${`${stack.url}${path}`.padEnd(38)}(HTTP API, as API Gateway)`);
   return `identify is up in ${seconds.toFixed(1)} s
-  POST ${stack.url}/identify            (HTTP API, as API Gateway)
+${routes.join('\n')}
   POST ${stack.invokeUrl}   (Lambda invoke)
   Data API server  ${stack.dataApi.url}   database ${stack.dbName} on ${stack.database}${mysqlLinkNote(stack.dataApi.mysqlLink)}
 ${auth}

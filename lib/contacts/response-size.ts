@@ -1,5 +1,3 @@
-import type { IdentifyResponse } from './model.js';
-
 /**
  * Whether an answer fits in a synchronous Lambda response. Lambda refuses a handler result over
  * 6,291,556 bytes ("Exceeded maximum allowed payload size (6291556 bytes)", documented as 6 MB),
@@ -14,7 +12,7 @@ const ENVELOPE_ALLOWANCE_BYTES = 16 * 1024;
 /** The most a body may take, escaped as a JSON string inside the Lambda result. */
 export const MAX_ESCAPED_BODY_BYTES = LAMBDA_RESPONSE_LIMIT_BYTES - ENVELOPE_ALLOWANCE_BYTES;
 
-/** Bytes `response` takes as the JSON-string `body` of a Lambda result (lib/http/identify-route.ts sends JSON.stringify(response)). */
-export function escapedBodyBytes(response: IdentifyResponse): number {
+/** Bytes `response` takes as the JSON-string `body` of a Lambda result (the routes send JSON.stringify(response)). */
+export function escapedBodyBytes(response: unknown): number {
   return Buffer.byteLength(JSON.stringify(JSON.stringify(response)));
 }

@@ -1,12 +1,9 @@
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { withoutBlockedValues } from '../contacts/blocklist.js';
-import { countRetry, recordGroupSize, recordOutcome, runInRequestScope } from '../runtime/request-scope.js';
-import type { Dependencies } from './dependencies.js';
+import { recordGroupSize, recordOutcome, runInRequestScope } from '../runtime/request-scope.js';
+import type { Dependencies, EdgeDependencies } from './dependencies.js';
 import { parseIdentifyRequest } from './parse-identify-request.js';
-
-/** API Gateway stops waiting after 30 s; keep a margin for the response itself. */
-const GATEWAY_LIMIT_MS = 29_000;
-const MARGIN_MS = 500;
+import { routeCall } from './route-call.js';
 
 /** POST /identify after middy parsed the body: validate, reconcile, answer. Errors are thrown as values. */
 export function identifyHttp(deps: Dependencies, body: unknown, context: Partial<Context>, signal?: AbortSignal): Promise<APIGatewayProxyResultV2> {
@@ -16,21 +13,12 @@ export function identifyHttp(deps: Dependencies, body: unknown, context: Partial
 async function identifyInScope(deps: Dependencies, body: unknown, context: Partial<Context>): Promise<APIGatewayProxyResultV2> {
   const request = parseIdentifyRequest(body, deps.blocklist);
   const startedAt = Date.now();
-  const deadline = startedAt + Math.min(GATEWAY_LIMIT_MS, context.getRemainingTimeInMillis?.() ?? GATEWAY_LIMIT_MS) - MARGIN_MS;
-  const result = await deps.service
-    .identify(request, {
-      timeLeftMs: () => deadline - Date.now(),
-      onRetry: (kind, attempt) => {
-        countRetry();
-        deps.logger.info('retrying', { retryKind: kind, attempt });
-      },
-    })
-    .catch((error: unknown) => {
-      // A group too large to answer still says how large it is (lib/errors.ts carries `groupSize`).
-      const groupSize = groupSizeOf(error);
-      if (groupSize !== undefined) noteGroupSize(deps, groupSize, {});
-      throw error;
-    });
+  const result = await deps.service.identify(request, routeCall(deps.logger, context)).catch((error: unknown) => {
+    // A group too large to answer still says how large it is (lib/errors.ts carries `groupSize`).
+    const groupSize = groupSizeOf(error);
+    if (groupSize !== undefined) noteGroupSize(deps, groupSize, {});
+    throw error;
+  });
   const { contact } = result.response;
   const groupSize = contact.secondaryContactIds.length + 1;
   recordOutcome(result.outcome, Date.now() - startedAt);
@@ -50,7 +38,7 @@ async function identifyInScope(deps: Dependencies, body: unknown, context: Parti
 }
 
 /** Records the size for the GroupSize metric; past the configured size, one warning (ids and size only). */
-function noteGroupSize(deps: Dependencies, groupSize: number, ids: { primaryContactId?: number }): void {
+export function noteGroupSize(deps: EdgeDependencies, groupSize: number, ids: { primaryContactId?: number }): void {
   recordGroupSize(groupSize);
   if (groupSize > deps.largeGroupWarningSize) {
     deps.logger.warn('large group', { ...ids, groupSize, warningSize: deps.largeGroupWarningSize });

@@ -27,6 +27,14 @@ import { utf8Body } from './middleware/utf8-body.js';
 
 type Middleware = MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
 
+/** What every route's chain is built with. */
+export const ROUTE_DEFAULTS = {
+  /** The largest body any route accepts (413 beyond it, before parsing). */
+  maxBodyBytes: 10 * 1024,
+  /** middy answers (503) this long before Lambda would end the invocation, and aborts the calls still running. */
+  answerBeforeTimeoutMs: 300,
+};
+
 /** The request's log context (reset per invocation: the caller is this one's only), its caller, its metrics. */
 export function observability(deps: Pick<Dependencies, 'logger' | 'metrics'>): Middleware[] {
   return [

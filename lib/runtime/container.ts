@@ -4,9 +4,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { NOTHING_BLOCKED } from '../contacts/blocklist.js';
-import type { Dependencies } from '../http/dependencies.js';
+import type { Dependencies, LookupDependencies } from '../http/dependencies.js';
 import { createMetrics } from '../http/middleware/request-metrics.js';
 import { IdentifyService } from '../service/identify-service.js';
+import { LookupService } from '../service/lookup-service.js';
 import { ContactRepository } from '../store/contact-repository.js';
 import { DataApiExecutor } from '../store/data-api/executor.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
@@ -35,12 +36,14 @@ function createDataApiClient(config: Pick<Config, 'requestTimeoutMs'>): RDSDataC
 export function createDependencies(
   config: Config,
   options: { client?: RDSDataClient; executor?: SqlExecutor; logger?: Logger; metrics?: Metrics } = {},
-): Dependencies {
+): Dependencies & LookupDependencies {
   const executor =
     options.executor ??
     new DataApiExecutor(options.client ?? createDataApiClient(config), config, { onCall: countDataApiCall, abortSignal: currentAbortSignal });
+  const repository = new ContactRepository(executor);
   return {
-    service: new IdentifyService({ repository: new ContactRepository(executor), retry: RETRY }),
+    service: new IdentifyService({ repository, retry: RETRY }),
+    lookup: new LookupService({ repository, retry: RETRY }),
     logger: options.logger ?? new Logger({ serviceName: 'identify' }),
     metrics: options.metrics ?? createMetrics(config.stage ?? DEFAULT_STAGE),
     blocklist: config.blocklist ?? NOTHING_BLOCKED,

@@ -65,10 +65,11 @@ describe('npm start', () => {
       .split('\n')
       .filter((line) => line.trim() !== '');
     expect(lines[0]).toMatch(/^identify is up in [\d.]+ s$/);
-    expect(lines).toHaveLength(7);
+    expect(lines).toHaveLength(8);
     expect(lines[1]).toMatch(/^ {2}POST http:\/\/127\.0\.0\.1:\d+\/identify /);
-    expect(lines[4]).toMatch(/auth: SigV4 for execute-api .* local \/ local \(AUTH=none turns it off\)/);
-    expect(lines[5]).toBe(
+    expect(lines[2]).toMatch(/^ {2}POST http:\/\/127\.0\.0\.1:\d+\/lookup /);
+    expect(lines[5]).toMatch(/auth: SigV4 for execute-api .* local \/ local \(AUTH=none turns it off\)/);
+    expect(lines[6]).toBe(
       `  curl --aws-sigv4 "aws:amz:us-east-1:execute-api" --user local:local -H 'content-type: application/json' -d '{"email":"doc@hillvalley.edu"}' ${open.url}/identify`,
     );
     expect(open.output()).not.toMatch(/Warning|ANY|Offline \[http/);

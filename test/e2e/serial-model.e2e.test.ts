@@ -3,7 +3,7 @@ import { postIdentify, uniqueDigits, uniqueTag } from '../support/helpers.js';
 import { prng } from '../support/prng.js';
 import { ReferenceModel } from '../support/reference-model.js';
 
-// Long random serial sequences over HTTP, compared step by step with the reference model.
+// Long random serial sequences over HTTP (identify, and now and then a lookup), compared step by step with the reference model.
 // The database is shared with other tests, so real ids are mapped to model ids in order of creation.
 const SEEDS = [11, 12, 13];
 const STEPS = 150;
@@ -22,6 +22,18 @@ describe('serial sequences against the reference model', () => {
         const roll = random();
         const e = roll < 0.8 ? email(Math.floor(random() * 12)) : null;
         const p = roll > 0.2 ? phone(Math.floor(random() * 12)) : null;
+        if (random() < 0.15) {
+          const looked = await postIdentify({ email: e, phoneNumber: p }, undefined, { path: '/lookup' });
+          expect(looked.status, `step ${step}: lookup`).toBe(200);
+          const real = (id: number) => realIdOf.get(id);
+          const groups = model.lookup(e, p).contacts.map((group) => ({
+            ...group,
+            primaryContactId: real(group.primaryContactId),
+            secondaryContactIds: group.secondaryContactIds.map(real),
+          }));
+          expect(looked.json, `step ${step}: lookup ${JSON.stringify({ e, p })}`).toEqual({ contacts: groups });
+          continue;
+        }
         const expected = model.identify(e, p);
         const answer = await postIdentify({ email: e, phoneNumber: p });
         expect(answer.status, `step ${step}`).toBe(200);

@@ -40,6 +40,13 @@ export class ReferenceModel {
     return this.view(winner.id);
   }
 
+  /** POST /lookup: every group that holds the email or the phone, apart, ordered by primary id; nothing changes. */
+  lookup(email: string | null, phoneNumber: string | null) {
+    const matched = this.rows.filter((row) => (email !== null && row.email === email) || (phoneNumber !== null && row.phoneNumber === phoneNumber));
+    const roots = [...new Set(matched.map((row) => row.linkedId ?? row.id))].sort((a, b) => a - b);
+    return { contacts: roots.map((root) => this.view(root).contact) };
+  }
+
   private group(primaryId: number): ModelRow[] {
     return this.rows.filter((row) => row.id === primaryId || row.linkedId === primaryId);
   }

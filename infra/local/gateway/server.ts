@@ -19,7 +19,8 @@ const INTEGRATION_TIMEOUT_MS = 30_000;
 
 export interface GatewayOptions {
   port: number;
-  invokeUrl: string;
+  /** The Lambda invoke URL of each route's function, by path, and of the function that answers any other path. */
+  invokeUrls: { byPath: Record<string, string>; fallback: string };
   /** The principal whose signatures are accepted; null turns authorization off (AUTH=none). */
   principal: LocalPrincipal | null;
   accountId: string;
@@ -32,7 +33,9 @@ export interface Gateway {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const invoker = lambdaInvoker(options.invokeUrl, INTEGRATION_TIMEOUT_MS);
+  const invokers = new Map(Object.entries(options.invokeUrls.byPath).map(([path, url]) => [path, lambdaInvoker(url, INTEGRATION_TIMEOUT_MS)]));
+  const fallback = lambdaInvoker(options.invokeUrls.fallback, INTEGRATION_TIMEOUT_MS);
+  const invokerFor = (target: string) => invokers.get(target.split('?')[0]!) ?? fallback;
   const handle = async (request: IncomingMessage): Promise<GatewayResponse> => {
     const body = await readBody(request);
     if (body === null) return gatewayError(413, 'Request Entity Too Large');
@@ -57,7 +60,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       { requestId, now: new Date(), accountId: options.accountId, caller },
     );
     try {
-      return withRequestId(mapResult(await invoker.invoke(event)), requestId);
+      return withRequestId(mapResult(await invokerFor(request.url!).invoke(event)), requestId);
     } catch (error) {
       if (error instanceof IntegrationTimeout) return withRequestId(gatewayError(503, 'Service Unavailable'), requestId);
       return withRequestId(INTERNAL_ERROR(), requestId);
@@ -78,7 +81,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const port = typeof address === 'object' && address ? address.port : options.port;
   const close = () =>
     new Promise<void>((resolveClose) => {
-      invoker.close();
+      for (const invoker of [...invokers.values(), fallback]) invoker.close();
       server.close(() => resolveClose());
       server.closeAllConnections();
     });

@@ -64,6 +64,22 @@ export const ContactResponseSchema = {
   },
 } as const;
 
+/** POST /lookup's answer: every group that holds the email or the phone, each as /identify answers one, by primaryContactId. */
+export const LookupResponseSchema = {
+  $id: 'LookupResponse',
+  type: 'object',
+  additionalProperties: false,
+  required: ['contacts'],
+  properties: {
+    contacts: {
+      type: 'array',
+      items: ContactResponseSchema.properties.contact,
+      description:
+        'The groups holding the email or the phone, apart (nothing is merged), ordered by primaryContactId; empty when no live contact holds either.',
+    },
+  },
+} as const;
+
 export const ErrorResponseSchema = {
   $id: 'ErrorResponse',
   type: 'object',
