@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { checkMysql, DatabaseUnreachable } from './mysql-reachability.js';
+import { checkMysql, DatabaseUnreachable, serverName } from './mysql-reachability.js';
 import { testDatabase } from './test-support.js';
 
 // Each way of not getting in gets one line naming the real problem, against the tests' real server.
@@ -30,6 +30,9 @@ describe('checkMysql', () => {
     const info = await checkMysql(testDatabase().mysqlUrl, { database: testDatabase().dbName });
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(info.databaseExists).toBe(true);
+    // The engine by name, as the start-up lines print it (MariaDB says so in its version, MySQL does not).
+    expect(serverName(info.version)).toMatch(/^(MariaDB|MySQL) \d+\.\d+\.\d+$/);
+    expect(serverName(info.version).startsWith('MariaDB')).toBe(info.version.includes('MariaDB'));
   });
 
   it('names a wrong password as a refused login, without printing the password', async () => {
