@@ -26,17 +26,21 @@ afterAll(() => executor.close());
 
 class RolledBack extends Error {}
 
+type Write = [string, unknown[]];
+
 /**
  * Runs `statement` in a transaction (a transaction of the repository's own, as withLockedGroups
- * opens, is this one), then `meanwhile` while its locks are held; rolls it all back.
+ * opens, is this one) and, while its locks are held, checks that it locked a handful of rows and
+ * that each of `writes` from another session waits; then rolls it all back.
  */
-async function whileHeld(statement: (repository: ContactRepository) => Promise<unknown>, meanwhile: (rowsLocked: number) => Promise<void>) {
+async function expectEachWaits(statement: (repository: ContactRepository) => Promise<unknown>, writes: Record<string, Write>) {
   await executor
     .transaction(async (tx: SqlExecutor) => {
-      const held: SqlExecutor = { run: (statement, params) => tx.run(statement, params), transaction: (work) => work(held) };
+      const held: SqlExecutor = { run: (text, params) => tx.run(text, params), transaction: (work) => work(held) };
       await statement(new ContactRepository(held));
       const { rows } = await tx.run('SELECT trx_rows_locked FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()');
-      await meanwhile(Number(rows[0]?.[0]));
+      expect(Number(rows[0]?.[0])).toBeLessThan(100);
+      expect(await fromAnotherSession(writes)).toEqual(Object.fromEntries(Object.keys(writes).map((name) => [name, 'waits'])));
       throw new RolledBack();
     })
     .catch((error: unknown) => {
@@ -45,7 +49,7 @@ async function whileHeld(statement: (repository: ContactRepository) => Promise<u
 }
 
 /** What each write does from another session that waits at most 1 s for a lock: 'waits' (1205) or 'done'. */
-async function fromAnotherSession(writes: Record<string, [string, unknown[]]>): Promise<Record<string, string>> {
+async function fromAnotherSession(writes: Record<string, Write>): Promise<Record<string, string>> {
   const entries = await Promise.all(
     Object.entries(writes).map(async ([name, [statement, values]]) => {
       const connection = await mysql.createConnection({ uri: stack().mysqlUrl, database: stack().dbName });
@@ -66,9 +70,9 @@ async function fromAnotherSession(writes: Record<string, [string, unknown[]]>): 
 }
 
 const INSERT = 'INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (?, ?, ?, ?)';
-const secondaryOf = (root: number): [string, unknown[]] => [INSERT, [null, null, root, 'secondary']];
-const primaryWith = (email: string | null, phone: string | null): [string, unknown[]] => [INSERT, [email, phone, null, 'primary']];
-const softDelete = (id: number): [string, unknown[]] => ['UPDATE Contact SET deletedAt = CURRENT_TIMESTAMP WHERE id = ?', [id]];
+const secondaryOf = (root: number): Write => [INSERT, [null, null, root, 'secondary']];
+const primaryWith = (email: string | null, phone: string | null): Write => [INSERT, [email, phone, null, 'primary']];
+const softDelete = (id: number): Write => ['UPDATE Contact SET deletedAt = CURRENT_TIMESTAMP WHERE id = ?', [id]];
 
 async function primary(email: string | null, phone: string | null): Promise<number> {
   const [result] = await sql().query(INSERT, [email, phone, null, 'primary']);
@@ -98,18 +102,10 @@ describe('the locks the conditional statements hold (the same on MySQL and Maria
     const tag = uniqueTag();
     const request: IdentifyRequest = { email: `lorraine.${tag}@hillvalley.edu`, phoneNumber: uniqueDigits() };
     await primary(null, null);
-    await whileHeld(
-      (repository) => repository.insertPrimaryIfAbsent(request),
-      async (rowsLocked) => {
-        expect(rowsLocked).toBeLessThan(100);
-        expect(
-          await fromAnotherSession({
-            email: primaryWith(request.email, null),
-            phone: primaryWith(null, request.phoneNumber),
-          }),
-        ).toEqual({ email: 'waits', phone: 'waits' });
-      },
-    );
+    await expectEachWaits((repository) => repository.insertPrimaryIfAbsent(request), {
+      email: primaryWith(request.email, null),
+      phone: primaryWith(null, request.phoneNumber),
+    });
   });
 
   it('a new detail: the primary, its secondaries range and the keys, and no more', async () => {
@@ -122,20 +118,12 @@ describe('the locks the conditional statements hold (the same on MySQL and Maria
       linkPrecedence: 'secondary' as const,
     }));
     const request: IdentifyRequest = { email: email('george3'), phoneNumber: `${digits}1` };
-    await whileHeld(
-      (repository) => repository.insertSecondaryIfUnchanged(request, group, george),
-      async (rowsLocked) => {
-        expect(rowsLocked).toBeLessThan(100);
-        expect(
-          await fromAnotherSession({
-            joinsTheGroup: secondaryOf(george),
-            sameEmail: primaryWith(request.email, null),
-            samePhone: primaryWith(null, request.phoneNumber),
-            deletesThePrimary: softDelete(george),
-          }),
-        ).toEqual({ joinsTheGroup: 'waits', sameEmail: 'waits', samePhone: 'waits', deletesThePrimary: 'waits' });
-      },
-    );
+    await expectEachWaits((repository) => repository.insertSecondaryIfUnchanged(request, group, george), {
+      joinsTheGroup: secondaryOf(george),
+      sameEmail: primaryWith(request.email, null),
+      samePhone: primaryWith(null, request.phoneNumber),
+      deletesThePrimary: softDelete(george),
+    });
   });
 
   it('a merge in one statement: both groups and the keys, the winner untouched by the UPDATE included', async () => {
@@ -144,36 +132,21 @@ describe('the locks the conditional statements hold (the same on MySQL and Maria
     const known: GroupRows = await new ContactRepository(executor).findGroups(request);
     const plan = reconcile(known.rows, request);
     expect(plan.primaryId).toBe(george);
-    await whileHeld(
-      (repository) => repository.relinkGroupsIfUnchanged(request, known, george, plan.relink.length),
-      async (rowsLocked) => {
-        expect(rowsLocked).toBeLessThan(100);
-        expect(
-          await fromAnotherSession({
-            joinsTheWinner: secondaryOf(george),
-            joinsTheLoser: secondaryOf(biff),
-            deletesAWinnerSecondary: softDelete(george2),
-            deletesALoserSecondary: softDelete(biff2),
-            sameEmail: primaryWith(request.email, null),
-            samePhone: primaryWith(null, request.phoneNumber),
-          }),
-        ).toEqual({
-          joinsTheWinner: 'waits',
-          joinsTheLoser: 'waits',
-          deletesAWinnerSecondary: 'waits',
-          deletesALoserSecondary: 'waits',
-          sameEmail: 'waits',
-          samePhone: 'waits',
-        });
-      },
-    );
+    await expectEachWaits((repository) => repository.relinkGroupsIfUnchanged(request, known, george, plan.relink.length), {
+      joinsTheWinner: secondaryOf(george),
+      joinsTheLoser: secondaryOf(biff),
+      deletesAWinnerSecondary: softDelete(george2),
+      deletesALoserSecondary: softDelete(biff2),
+      sameEmail: primaryWith(request.email, null),
+      samePhone: primaryWith(null, request.phoneNumber),
+    });
   });
 
   it('the locked head of a transactional merge: both groups and the keys, exclusively', async () => {
     const { email, digits, george, george2, biff } = await twoGroups();
     const request: IdentifyRequest = { email: email('george'), phoneNumber: `${digits}2` };
     const known = await new ContactRepository(executor).findGroups(request);
-    await whileHeld(
+    await expectEachWaits(
       // The lock and the re-check only: `decide` plans nothing, so nothing is written.
       (repository) =>
         repository.withLockedGroups(
@@ -182,17 +155,12 @@ describe('the locks the conditional statements hold (the same on MySQL and Maria
           () => ({ primaryId: null, relink: [], insert: false }),
           () => undefined,
         ),
-      async (rowsLocked) => {
-        expect(rowsLocked).toBeLessThan(100);
-        expect(
-          await fromAnotherSession({
-            joinsAGroup: secondaryOf(biff),
-            deletesARoot: softDelete(george),
-            deletesASecondary: softDelete(george2),
-            sameEmail: primaryWith(request.email, null),
-            samePhone: primaryWith(null, request.phoneNumber),
-          }),
-        ).toEqual({ joinsAGroup: 'waits', deletesARoot: 'waits', deletesASecondary: 'waits', sameEmail: 'waits', samePhone: 'waits' });
+      {
+        joinsAGroup: secondaryOf(biff),
+        deletesARoot: softDelete(george),
+        deletesASecondary: softDelete(george2),
+        sameEmail: primaryWith(request.email, null),
+        samePhone: primaryWith(null, request.phoneNumber),
       },
     );
   });
