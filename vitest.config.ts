@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Three kinds of test, by file name:
 //   *.test.ts      pure logic, no I/O
-//   *.int.test.ts  real MariaDB through the local Data API server and the real SDK client
+//   *.int.test.ts  real MySQL or MariaDB (CI: both) through the local Data API server and the real SDK client
 //   *.e2e.test.ts  over HTTP through serverless-offline
 // The last two share one local stack (test/global-setup.ts) on free ports and a throwaway database.
 // The workspace package packages/local-data-api is a project of its own (its vitest.config.ts: its

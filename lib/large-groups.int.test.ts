@@ -10,7 +10,7 @@ import { GroupTooLarge } from './errors.js';
 import { IdentifyService } from './identify.js';
 
 // Groups of any size, through the real SDK, the local Data API server (which refuses responses
-// over 1 MiB, as AWS does) and MariaDB. Groups are seeded straight into the table.
+// over 1 MiB, as AWS does) and MySQL or MariaDB. Groups are seeded straight into the table.
 const calls: DataApiOperation[] = [];
 const executor = new DataApiExecutor(
   dataApiClient(),
