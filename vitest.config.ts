@@ -4,7 +4,7 @@ import localDataApi from './infra/local-data-api/vitest.config.js';
 
 // Three kinds of test, by file name:
 //   *.test.ts      pure logic, no I/O
-//   *.int.test.ts  real MariaDB through the local Data API server and the real SDK client
+//   *.int.test.ts  real MySQL or MariaDB (CI: both) through the local Data API server and the real SDK client
 //   *.e2e.test.ts  over HTTP through serverless-offline
 // The last two share one local stack (test/support/stack-setup.ts) on free ports and a throwaway database.
 // The workspace package infra/local-data-api is a project of its own (its vitest.config.ts: its

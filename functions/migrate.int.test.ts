@@ -15,7 +15,7 @@ import { lambdaContext } from '../test/support/lambda-events.js';
 import type * as Migrate from './migrate.js';
 
 // The SchemaMigrations custom resource's function, against the local Data API server and real
-// MariaDB, in a database of its own (other tests write rows to the stack's). A local HTTP server
+// MySQL or MariaDB, in a database of its own (other tests write rows to the stack's). A local HTTP server
 // stands in for CloudFormation's pre-signed response URL.
 
 interface Received {

@@ -50,13 +50,13 @@ describe('the Data API line of npm start', () => {
       dbName: 'identify',
       auth: true,
       principal,
-      database: 'the server at 127.0.0.1:3306 (10.11.19 MariaDB), data in that server',
+      database: 'the server at 127.0.0.1:3306 (MariaDB 10.11.19), data in that server',
     }) as Parameters<typeof startupLines>[0];
   const dataApiLine = (lines: string) => lines.split('\n').find((line) => line.includes('Data API server'));
 
   it('names the Unix socket when the Data API server reaches MySQL through it', () => {
     expect(dataApiLine(startupLines(stack('socket /run/mysqld/mysqld.sock'), 1))).toBe(
-      '  Data API server  http://127.0.0.1:8080   database identify on the server at 127.0.0.1:3306 (10.11.19 MariaDB), data in that server, through its socket /run/mysqld/mysqld.sock',
+      '  Data API server  http://127.0.0.1:8080   database identify on the server at 127.0.0.1:3306 (MariaDB 10.11.19), data in that server, through its socket /run/mysqld/mysqld.sock',
     );
   });
 

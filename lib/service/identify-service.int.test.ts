@@ -4,7 +4,7 @@ import type { IdentifyRequest } from '../contacts/model.js';
 import { RETRY } from '../runtime/container.js';
 import { IdentifyService } from './identify-service.js';
 
-// The use case and the repository through the real SDK client, the local Data API server and MariaDB.
+// The use case and the repository through the real SDK client, the local Data API server and MySQL or MariaDB.
 const service = new IdentifyService({ repository: repository(), retry: RETRY });
 const identify = (email: string | null, phoneNumber: string | null) =>
   service.identify({ email, phoneNumber } satisfies IdentifyRequest, { timeLeftMs: () => 20_000 });

@@ -11,7 +11,7 @@ import { FIRST_READ_ROWS } from '../store/page-budget.js';
 import { IdentifyService } from './identify-service.js';
 
 // Groups of any size, through the real SDK, the local Data API server (which refuses responses
-// over 1 MiB, as AWS does) and MariaDB. Groups are seeded straight into the table.
+// over 1 MiB, as AWS does) and MySQL or MariaDB. Groups are seeded straight into the table.
 const calls: DataApiOperation[] = [];
 const executor = new DataApiExecutor(
   dataApiClient(),

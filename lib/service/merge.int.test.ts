@@ -11,7 +11,7 @@ import type { SqlExecutor } from '../store/sql-executor.js';
 import { IdentifyService } from './identify-service.js';
 
 // A merge of tidy groups is one conditional UPDATE in autocommit (path 2 of docs/CONCURRENCY.md):
-// through the real SDK, the local Data API server and MariaDB, what it costs, and that it writes
+// through the real SDK, the local Data API server and MySQL or MariaDB, what it costs, and that it writes
 // nothing when the groups moved between the read and the write.
 const calls: DataApiOperation[] = [];
 const executor = new DataApiExecutor(

@@ -1,5 +1,14 @@
 import type { SqlParams } from './sql-executor.js';
 
+// Every read of Contact by email, phone or linkedId names its index (FORCE INDEX, the same on MySQL
+// and MariaDB), so that its rows and locks are that key's range whatever the statistics say: where
+// one group is most of the table, MySQL 8+ joins a table scan by hash and walks the primary key for
+// `ORDER BY id LIMIT n`, and MariaDB scans the table for a locked head (lib/service/read-cost.int.test.ts;
+// docs/CONCURRENCY.md, "Engines").
+const BY_EMAIL = 'FORCE INDEX (ContactEmail)';
+const BY_PHONE = 'FORCE INDEX (ContactPhoneNumber)';
+const BY_LINK = 'FORCE INDEX (ContactLinkedId)';
+
 /**
  * All the SQL of the contact store, as text and as builders of text; every statement uses bound
  * parameters. docs/CONCURRENCY.md says which rows and gaps each statement locks and why the whole is
@@ -17,9 +26,9 @@ export const HEAD = { root: 0, secondary: 1, stats: 2, escaped: 3 } as const;
 // The roots of every group the email or the phone touches. Each branch keeps to one index.
 const ROOTS_CTE = `
 WITH roots AS (
-  SELECT COALESCE(linkedId, id) AS id FROM Contact WHERE email = :email AND deletedAt IS NULL
+  SELECT COALESCE(linkedId, id) AS id FROM Contact ${BY_EMAIL} WHERE email = :email AND deletedAt IS NULL
   UNION
-  SELECT COALESCE(linkedId, id) AS id FROM Contact WHERE phoneNumber = :phone AND deletedAt IS NULL
+  SELECT COALESCE(linkedId, id) AS id FROM Contact ${BY_PHONE} WHERE phoneNumber = :phone AND deletedAt IS NULL
 )`;
 
 /**
@@ -41,15 +50,18 @@ export function groupHeadSql(rootSet: string | null, lock: '' | ' FOR UPDATE', p
     if (parts.stats) {
       branches.push(`(SELECT ${HEAD.stats}, c.linkedId, NULL, NULL, COUNT(*),
       MAX(LENGTH(JSON_QUOTE(JSON_QUOTE(c.email)))), MAX(LENGTH(JSON_QUOTE(JSON_QUOTE(c.phoneNumber))))
-      FROM Contact c WHERE c.linkedId IN ${rootSet} AND c.deletedAt IS NULL GROUP BY c.linkedId${lock})`);
+      FROM ${secondariesOf(rootSet)} c.deletedAt IS NULL GROUP BY c.linkedId${lock})`);
     }
   }
   if (parts.escapes) {
     // With no roots known, every live row with the key escapes.
     const escapes = rootSet === null ? 'COUNT(*)' : `COALESCE(SUM(COALESCE(c.linkedId, c.id) NOT IN ${rootSet}), 0)`;
-    for (const key of ['email = :email', 'phoneNumber = :phone']) {
+    for (const [index, key] of [
+      [BY_EMAIL, 'email = :email'],
+      [BY_PHONE, 'phoneNumber = :phone'],
+    ]) {
       branches.push(`(SELECT ${HEAD.escaped}${rootSet === null ? ' AS kind' : ''}, ${escapes}, NULL, NULL, NULL, NULL, NULL
-      FROM Contact c WHERE c.${key} AND c.deletedAt IS NULL${lock})`);
+      FROM Contact c ${index} WHERE c.${key} AND c.deletedAt IS NULL${lock})`);
     }
   }
   return branches.join('\nUNION ALL\n');
@@ -59,10 +71,14 @@ export function groupHeadSql(rootSet: string | null, lock: '' | ' FOR UPDATE', p
  * The rows hanging off `rootSet`, up to a WHERE to continue. Off the roots CTE, the roots drive the
  * join: with `linkedId IN (SELECT id FROM roots) ORDER BY id LIMIT n` the optimizer may walk the
  * primary key in id order and test every row of the table (31 ms instead of 0.5 ms on a table of
- * 145,000 rows, measured on MariaDB 10.11); STRAIGHT_JOIN keeps it to one ContactLinkedId range per root.
+ * 145,000 rows, measured on MariaDB 10.11), and MySQL 9.7 runs `linkedId IN (SELECT id FROM roots)
+ * ... GROUP BY linkedId` as a walk of the whole ContactLinkedId index, probing the roots per entry,
+ * whenever one of the CTE's branches is empty; STRAIGHT_JOIN keeps it to one ContactLinkedId range per root.
  */
 function secondariesOf(rootSet: string): string {
-  return rootSet === ROOTS ? 'roots r STRAIGHT_JOIN Contact c ON c.linkedId = r.id WHERE' : `Contact c WHERE c.linkedId IN ${rootSet} AND`;
+  return rootSet === ROOTS
+    ? `roots r STRAIGHT_JOIN Contact c ${BY_LINK} ON c.linkedId = r.id WHERE`
+    : `Contact c ${BY_LINK} WHERE c.linkedId IN ${rootSet} AND`;
 }
 
 const ROOTS = '(SELECT id FROM roots)';
@@ -77,7 +93,7 @@ export const SELECT_GROUPS_FIRST = `${ROOTS_CTE}\n${groupHeadSql(ROOTS, '', { st
 export const SELECT_GROUPS_STATS = `${ROOTS_CTE}\n${groupHeadSql(ROOTS, '', { stats: true, escapes: false })}`;
 
 /** The next live secondaries of one root after `:after`, by id (ContactLinkedId holds (linkedId, id): a range scan), locked. */
-export const LOCK_SECONDARIES_PAGE = `SELECT ${ROW} FROM Contact c
+export const LOCK_SECONDARIES_PAGE = `SELECT ${ROW} FROM Contact c ${BY_LINK}
  WHERE c.linkedId = :root AND c.id > :after AND c.deletedAt IS NULL ORDER BY c.id LIMIT :limit FOR UPDATE`;
 
 /**
@@ -88,7 +104,7 @@ export const LOCK_SECONDARIES_PAGE = `SELECT ${ROW} FROM Contact c
  */
 export const SELECT_SECONDARIES_PACKED = `
 SELECT JSON_ARRAYAGG(JSON_ARRAY(q.id, q.email, q.phoneNumber, q.linkedId, q.isPrimary, q.ts)) AS chunk
-  FROM (SELECT ${ROW} FROM Contact c
+  FROM (SELECT ${ROW} FROM Contact c ${BY_LINK}
          WHERE c.linkedId = :root AND c.id > :after AND c.deletedAt IS NULL ORDER BY c.id LIMIT :limit) q
  GROUP BY q.id DIV :chunkRows`;
 
@@ -99,8 +115,8 @@ SELECT JSON_ARRAYAGG(JSON_ARRAY(q.id, q.email, q.phoneNumber, q.linkedId, q.isPr
 export const INSERT_PRIMARY_IF_ABSENT = `
 INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence)
 SELECT :email, :phone, NULL, 'primary' FROM DUAL
- WHERE NOT EXISTS (SELECT 1 FROM Contact WHERE email = :email AND deletedAt IS NULL)
-   AND NOT EXISTS (SELECT 1 FROM Contact WHERE phoneNumber = :phone AND deletedAt IS NULL)`;
+ WHERE NOT EXISTS (SELECT 1 FROM Contact ${BY_EMAIL} WHERE email = :email AND deletedAt IS NULL)
+   AND NOT EXISTS (SELECT 1 FROM Contact ${BY_PHONE} WHERE phoneNumber = :phone AND deletedAt IS NULL)`;
 
 // A new detail for one group, in one autocommit statement that re-checks, under shared locks,
 // everything the plan was made on: the primary is still a live primary, its secondaries are the
@@ -109,11 +125,11 @@ export const INSERT_SECONDARY_IF_UNCHANGED = `
 INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence)
 SELECT :email, :phone, p.id, 'secondary' FROM Contact p
  WHERE p.id = :primaryId AND p.linkPrecedence = 'primary' AND p.linkedId IS NULL AND p.deletedAt IS NULL
-   AND (SELECT COUNT(*) FROM Contact s WHERE s.linkedId = :primaryId AND s.deletedAt IS NULL) = :secondaryCount
-   AND (SELECT COALESCE(SUM(s.id), 0) FROM Contact s WHERE s.linkedId = :primaryId AND s.deletedAt IS NULL) = :secondaryIdSum
-   AND NOT EXISTS (SELECT 1 FROM Contact x WHERE x.email = :email AND x.deletedAt IS NULL
+   AND (SELECT COUNT(*) FROM Contact s ${BY_LINK} WHERE s.linkedId = :primaryId AND s.deletedAt IS NULL) = :secondaryCount
+   AND (SELECT COALESCE(SUM(s.id), 0) FROM Contact s ${BY_LINK} WHERE s.linkedId = :primaryId AND s.deletedAt IS NULL) = :secondaryIdSum
+   AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_EMAIL} WHERE x.email = :email AND x.deletedAt IS NULL
                      AND COALESCE(x.linkedId, x.id) <> :primaryId)
-   AND NOT EXISTS (SELECT 1 FROM Contact x WHERE x.phoneNumber = :phone AND x.deletedAt IS NULL
+   AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_PHONE} WHERE x.phoneNumber = :phone AND x.deletedAt IS NULL
                      AND COALESCE(x.linkedId, x.id) <> :primaryId)`;
 
 export const INSERT_CONTACT = `
@@ -135,7 +151,7 @@ export function relinkGroupsSql(rootSet: string, onlyIf = ''): string {
   return `UPDATE Contact c JOIN (
   (SELECT id FROM Contact WHERE id IN ${rootSet} AND deletedAt IS NULL)
   UNION ALL
-  (SELECT id FROM Contact WHERE linkedId IN ${rootSet} AND deletedAt IS NULL)
+  (SELECT id FROM Contact ${BY_LINK} WHERE linkedId IN ${rootSet} AND deletedAt IS NULL)
 ) g ON g.id = c.id${onlyIf}
    SET c.linkPrecedence = IF(c.id = :primaryId, 'primary', 'secondary'),
        c.linkedId = IF(c.id = :primaryId, NULL, :primaryId)
@@ -152,15 +168,15 @@ export function relinkGroupsIfUnchangedSql(rootSet: string, rootCount: number): 
   const perRoot = Array.from(
     { length: rootCount },
     (_, i) => `
-   AND (SELECT COUNT(*) FROM Contact s WHERE s.linkedId = :root${i} AND s.deletedAt IS NULL) = :secondaryCount${i}
-   AND (SELECT COALESCE(SUM(s.id), 0) FROM Contact s WHERE s.linkedId = :root${i} AND s.deletedAt IS NULL) = :secondaryIdSum${i}`,
+   AND (SELECT COUNT(*) FROM Contact s ${BY_LINK} WHERE s.linkedId = :root${i} AND s.deletedAt IS NULL) = :secondaryCount${i}
+   AND (SELECT COALESCE(SUM(s.id), 0) FROM Contact s ${BY_LINK} WHERE s.linkedId = :root${i} AND s.deletedAt IS NULL) = :secondaryIdSum${i}`,
   ).join('');
   const premises = `
 JOIN (SELECT 1 AS unchanged FROM DUAL
  WHERE (SELECT COUNT(*) FROM Contact p WHERE p.id IN ${rootSet} AND p.linkPrecedence = 'primary' AND p.linkedId IS NULL
           AND p.deletedAt IS NULL) = ${rootCount}${perRoot}
-   AND NOT EXISTS (SELECT 1 FROM Contact x WHERE x.email = :email AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})
-   AND NOT EXISTS (SELECT 1 FROM Contact x WHERE x.phoneNumber = :phone AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})
+   AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_EMAIL} WHERE x.email = :email AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})
+   AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_PHONE} WHERE x.phoneNumber = :phone AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})
  LIMIT 1) unchanged ON 1 = 1`;
   return relinkGroupsSql(rootSet, premises);
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { checkMysql, describeMysqlUrl, serverName } from 'local-data-api/mysql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localBuildFolder } from '../../infra/local/offline.js';
 import { canConnect } from '../../infra/local/ports.js';
@@ -59,7 +60,8 @@ describe('npm start', () => {
     }
   }, 30_000);
 
-  it('prints only what works: the URLs, the auth line and a signed curl, no serverless-offline banner', () => {
+  it('prints only what works: the URLs, the database engine and version, the auth line and a signed curl, no serverless-offline banner', async () => {
+    const { version } = await checkMysql(stack().mysqlUrl);
     const lines = open
       .output()
       .split('\n')
@@ -68,6 +70,9 @@ describe('npm start', () => {
     expect(lines).toHaveLength(8);
     expect(lines[1]).toMatch(/^ {2}POST http:\/\/127\.0\.0\.1:\d+\/identify /);
     expect(lines[2]).toMatch(/^ {2}POST http:\/\/127\.0\.0\.1:\d+\/lookup /);
+    // The engine and its version as the server reports them (CI runs this on MariaDB and on MySQL).
+    expect(lines[4]).toContain(`database ${stack().dbName} on the server at ${describeMysqlUrl(stack().mysqlUrl)} (MYSQL_URL) (${serverName(version)})`);
+    expect(lines[4]).toMatch(/ \((MariaDB|MySQL) \d+\.\d+\.\d+\), data in that server/);
     expect(lines[5]).toMatch(/auth: SigV4 for execute-api .* local \/ local \(AUTH=none turns it off\)/);
     expect(lines[6]).toBe(
       `  curl --aws-sigv4 "aws:amz:us-east-1:execute-api" --user local:local -H 'content-type: application/json' -d '{"email":"doc@hillvalley.edu"}' ${open.url}/identify`,

@@ -14,8 +14,8 @@ import { type Handler, invoke } from '../support/lambda-events.js';
 import { startOwnDataApi } from '../support/own-data-api.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
-// Faults made on purpose against real MariaDB: the database cut off mid-load (a TCP proxy between
-// the local Data API server and MariaDB), Aurora resuming from pause, the writer unreachable.
+// Faults made on purpose against a real MySQL or MariaDB: the database cut off mid-load (a TCP proxy between
+// the local Data API server and the database), Aurora resuming from pause, the writer unreachable.
 // Every answer must be a 200 with the right group or a 503 with Retry-After; never a 500.
 
 let proxy: TcpProxy;

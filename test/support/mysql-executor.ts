@@ -14,7 +14,9 @@ export class MysqlExecutor implements SqlExecutor {
   ) {}
 
   static create(mysqlUrl: string, database: string, connectionLimit = 64): MysqlExecutor {
-    const pool = mysql.createPool({ uri: mysqlUrl, database, connectionLimit, namedPlaceholders: true, dateStrings: true, timezone: 'Z' });
+    // jsonStrings: JSON values as text, as the Data API returns them (mysql2 would parse MySQL's JSON
+    // columns, and MariaDB's JSON_ARRAYAGG text it marks as JSON, into objects).
+    const pool = mysql.createPool({ uri: mysqlUrl, database, connectionLimit, namedPlaceholders: true, dateStrings: true, jsonStrings: true, timezone: 'Z' });
     return new MysqlExecutor(pool);
   }
 

@@ -1,6 +1,6 @@
 import { type CliOptions, HELP, optionsFromArgs } from './cli-options.js';
 import { LineWriter } from './log-lines.js';
-import { checkMysql, describeMysqlUrl as describe } from './mysql-reachability.js';
+import { checkMysql, describeMysqlUrl as describe, serverName } from './mysql-reachability.js';
 import { type MysqlLink, startLocalDataApi } from './server.js';
 
 /** The `local-data-api` command: the local RDS Data API server on its own, in the foreground until Ctrl-C or SIGTERM. Flags: cli-options.ts, or --help. */
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const { accessKeyId, secretAccessKey } = options.credentials!;
   console.log(`Local RDS Data API is up in ${process.uptime().toFixed(1)} s
   listening on   ${server.url}
-  database       ${databaseLine(options.defaultDatabase, databaseExists)} on ${describe(mysqlUrl)} (${version})
+  database       ${databaseLine(options.defaultDatabase, databaseExists)} on ${describe(mysqlUrl)} (${serverName(version)})
   mysql link     ${linkLine(server.mysqlLink, mysqlUrl)}
   resourceArn    ${server.resourceArn}
   secretArn      ${server.secretArn}

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
-import { checkMysql, DatabaseUnreachable } from './mysql-reachability.js';
-import { testDatabase } from './test-support.js';
+import { ExecuteStatementCommand } from '@aws-sdk/client-rds-data';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkMysql, DatabaseUnreachable, serverName } from './mysql-reachability.js';
+import { closeDirect, direct, sdkClient, startServer, target, testDatabase } from './test-support.js';
 
 // Each way of not getting in gets one line naming the real problem, against the tests' real server.
 // A wrong password only fails one login: the server itself is untouched.
@@ -30,6 +32,9 @@ describe('checkMysql', () => {
     const info = await checkMysql(testDatabase().mysqlUrl, { database: testDatabase().dbName });
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(info.databaseExists).toBe(true);
+    // The engine by name, as the start-up lines print it (MariaDB says so in its version, MySQL does not).
+    expect(serverName(info.version)).toMatch(/^(MariaDB|MySQL) \d+\.\d+\.\d+$/);
+    expect(serverName(info.version).startsWith('MariaDB')).toBe(info.version.includes('MariaDB'));
   });
 
   it('names a wrong password as a refused login, without printing the password', async () => {
@@ -61,6 +66,42 @@ describe('checkMysql', () => {
     expect(problem.message).toBe(
       'Cannot reach MySQL/MariaDB at 127.0.0.1:1 (ECONNREFUSED): start it (for example `service mariadb start`) or pass --mysql-url mysql://user:password@host:port',
     );
+  });
+});
+
+describe('a user with a password, by the engine default plugin', () => {
+  afterAll(() => closeDirect());
+
+  // MySQL 8.0.4+ creates users with caching_sha2_password, whose first login of a user sends the
+  // password RSA-encrypted with the server's public key when the connection has no TLS (mysql2 asks
+  // for the key); MariaDB 10.11 and Aurora MySQL 3 use mysql_native_password. Both must work, over TCP.
+  it('logs in over TCP without TLS: MySQL 8+ caching_sha2_password (first login, RSA key exchange), MariaDB mysql_native_password', async () => {
+    const user = `lda_${randomBytes(4).toString('hex')}`;
+    const password = `pw-${randomBytes(6).toString('hex')}`;
+    await direct().query('CREATE USER ?@? IDENTIFIED BY ?', [user, '%', password]);
+    try {
+      await direct().query(`GRANT SELECT ON \`${testDatabase().dbName}\`.* TO ?@?`, [user, '%']);
+      const [rows] = await direct().query('SELECT plugin FROM mysql.user WHERE user = ?', [user]);
+      const { version } = await checkMysql(testDatabase().mysqlUrl);
+      const expected = version.includes('MariaDB') ? 'mysql_native_password' : 'caching_sha2_password';
+      expect((rows as { plugin: string }[])[0]?.plugin).toBe(expected);
+
+      const url = new URL(testDatabase().mysqlUrl);
+      url.username = user;
+      url.password = password;
+      expect((await checkMysql(url.toString(), { database: testDatabase().dbName })).databaseExists).toBe(true);
+      const server = await startServer({ mysqlUrl: url.toString(), preferSocket: false });
+      const client = sdkClient(server);
+      try {
+        const out = await client.send(new ExecuteStatementCommand({ ...target(server), sql: 'SELECT CURRENT_USER()' }));
+        expect(out.records?.[0]?.[0]?.stringValue).toBe(`${user}@%`);
+      } finally {
+        client.destroy();
+        await server.close();
+      }
+    } finally {
+      await direct().query('DROP USER ?@?', [user, '%']);
+    }
   });
 });
 

@@ -46,6 +46,15 @@ const UNREACHABLE_CODES = new Set([
   'PROTOCOL_CONNECTION_LOST',
 ]);
 
+/**
+ * The engine and its version from what `SELECT VERSION()` answers: `MariaDB 10.11.19` for
+ * `10.11.19-MariaDB-0+deb12u1`, `MySQL 9.7.4` for `9.7.4-2`, `MySQL 8.0.42` for `8.0.42`.
+ */
+export function serverName(version: string): string {
+  const [number] = version.split('-');
+  return `${/mariadb/i.test(version) ? 'MariaDB' : 'MySQL'} ${number}`;
+}
+
 /** host:port of a MySQL URL, never its password; the text as given when it is not a URL. */
 export function describeMysqlUrl(mysqlUrl: string): string {
   try {

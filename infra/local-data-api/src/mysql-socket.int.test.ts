@@ -8,9 +8,10 @@ import { mysqlConnection, type ServerIdentity, socketOf } from './mysql-socket.j
 import type { LocalDataApi, LocalDataApiOptions } from './server.js';
 import { closeDirect, direct, sdkClient, startServer, target, testDatabase } from './test-support.js';
 
-// Against the tests' real MariaDB on loopback (MYSQL_URL, default mysql://root@127.0.0.1:3306): which
-// link the server picks, and that its statements really go that way. MariaDB's PROCESSLIST tells a
-// connection through the Unix socket (HOST `localhost`) from one over TCP (`127.0.0.1:<client port>`).
+// Against the tests' real MySQL or MariaDB on loopback (MYSQL_URL, default mysql://root@127.0.0.1:3306): which
+// link the server picks, and that its statements really go that way. PROCESSLIST (on both) tells a
+// connection through the Unix socket (HOST `localhost`) from one over TCP (`<client address>:<client port>`:
+// MariaDB writes 127.0.0.1, MySQL the name it resolves, `localhost`).
 
 let overTcp: ServerIdentity;
 let scratch: string;
@@ -46,7 +47,7 @@ async function withServer(options: LocalDataApiOptions, test: (server: LocalData
   }
 }
 
-/** How the connection that ran a Data API call reached MariaDB, as PROCESSLIST's HOST says it. */
+/** How the connection that ran a Data API call reached the server, as PROCESSLIST's HOST says it. */
 async function hostOfACall(server: LocalDataApi): Promise<string> {
   const client = sdkClient(server);
   try {

@@ -37,7 +37,7 @@ export function uniqueTable(prefix: string): string {
 
 let pool: mysql.Pool | undefined;
 
-/** Straight to MariaDB, for arranging rows and checking what the server did. */
+/** Straight to MySQL/MariaDB, for arranging rows and checking what the server did. */
 export function direct(): mysql.Pool {
   pool ??= mysql.createPool({ uri: testDatabase().mysqlUrl, database: testDatabase().dbName, connectionLimit: 4, dateStrings: true, timezone: 'Z' });
   return pool;

@@ -10,13 +10,13 @@ import { parseServerVersion } from './server-binary.js';
 const MARIADB: ServerBinary = { path: '/usr/sbin/mariadbd', flavor: 'MariaDB', version: '10.11.19', installDb: '/usr/bin/mariadb-install-db' };
 const unreachable = (where: string) => new DatabaseUnreachable(`Cannot reach MySQL/MariaDB at ${where} (ECONNREFUSED): start it`, 'unreachable');
 
-function probes(answers: { answering?: string[]; refusing?: string[]; binary?: ServerBinary; download?: Database | Error }) {
+function probes(answers: { answering?: string[]; refusing?: string[]; binary?: ServerBinary; download?: Database | Error; version?: string }) {
   const tried: string[] = [];
   const database = (description: string): Database => ({ mysqlUrl: `mysql://root@127.0.0.1:40000`, description, stop: async () => {} });
   const machine: DatabaseProbes = {
     async check(url) {
       tried.push(`check ${url}`);
-      if (answers.answering?.includes(url)) return { version: '10.11.19-MariaDB-0+deb12u1' };
+      if (answers.answering?.includes(url)) return { version: answers.version ?? '10.11.19-MariaDB-0+deb12u1' };
       if (answers.refusing?.includes(url))
         throw new DatabaseUnreachable(`MySQL/MariaDB at 127.0.0.1:3306 refused the login (Access denied for user 'root'@'localhost')`, 'access-denied');
       throw unreachable(url);
@@ -44,8 +44,19 @@ describe('chooseDatabase', () => {
     const database = await chooseDatabase('mysql://me:pw@db.local:3307', machine);
     expect(tried).toEqual(['check mysql://me:pw@db.local:3307']);
     expect(database.mysqlUrl).toBe('mysql://me:pw@db.local:3307');
-    expect(database.description).toBe('the server at db.local:3307 (MYSQL_URL) (10.11.19 MariaDB), data in that server');
+    expect(database.description).toBe('the server at db.local:3307 (MYSQL_URL) (MariaDB 10.11.19), data in that server');
     expect(database.description).not.toContain('pw');
+  });
+
+  it('names MySQL and its version when MYSQL_URL is a MySQL server (VERSION() says only the number)', async () => {
+    for (const [version, named] of [
+      ['9.7.4-2', 'MySQL 9.7.4'],
+      ['8.0.42', 'MySQL 8.0.42'],
+    ]) {
+      const { machine } = probes({ answering: ['mysql://root@127.0.0.1:3316'], version });
+      const database = await chooseDatabase('mysql://root@127.0.0.1:3316', machine);
+      expect(database.description).toBe(`the server at 127.0.0.1:3316 (MYSQL_URL) (${named}), data in that server`);
+    }
   });
 
   it('reports an unreachable MYSQL_URL instead of starting a server of its own', async () => {
@@ -58,7 +69,7 @@ describe('chooseDatabase', () => {
     const { machine, tried } = probes({ answering: ['mysql://root@127.0.0.1:3306'], binary: MARIADB });
     const database = await chooseDatabase(undefined, machine);
     expect(tried).toEqual(['check mysql://root@127.0.0.1:3306']);
-    expect(database.description).toBe('the server at 127.0.0.1:3306 (10.11.19 MariaDB), data in that server');
+    expect(database.description).toBe('the server at 127.0.0.1:3306 (MariaDB 10.11.19), data in that server');
   });
 
   it('reports a server on the default address that refuses the login, rather than hiding it behind a private one', async () => {

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { LOCAL_DEFAULTS } from 'local-data-api';
-import { checkMysql, DatabaseUnreachable, describeMysqlUrl, type MysqlServerInfo } from 'local-data-api/mysql';
+import { checkMysql, DatabaseUnreachable, describeMysqlUrl, type MysqlServerInfo, serverName } from 'local-data-api/mysql';
 import { PROJECT_ROOT } from '../project-root.js';
 import type { Database } from './database.js';
 import { AURORA_MYSQL_VERSION, startDownloadedMysql } from './downloaded-mysql.js';
@@ -32,7 +32,7 @@ export function localMysqlDir(env: NodeJS.ProcessEnv = process.env): { dir: stri
 
 const external = (mysqlUrl: string, version: string, how: string): Database => ({
   mysqlUrl,
-  description: `the server at ${describeMysqlUrl(mysqlUrl)}${how} (${version.split('-').slice(0, 2).join(' ')}), data in that server`,
+  description: `the server at ${describeMysqlUrl(mysqlUrl)}${how} (${serverName(version)}), data in that server`,
   stop: async () => {},
 });
 
