@@ -234,7 +234,8 @@ describe('the alarms', () => {
   it('sum the Lambda Throttles of every function behind a route', () => {
     for (const stage of DEPLOYED) {
       const metrics = props(stages[stage], 'ThrottlesAlarm').Metrics as Props[];
-      const functionNames = ['IdentifyLambdaFunction', 'LookupLambdaFunction'].map((id) => props(stages[stage], id).FunctionName);
+      const routeFunctions = ['Identify', 'Lookup', 'Erase', 'Block', 'Unblock'];
+      const functionNames = routeFunctions.map((name) => props(stages[stage], `${name}LambdaFunction`).FunctionName);
       expect(metrics, stage).toEqual([
         { Id: 'throttles', Label: expect.any(String), Expression: 'SUM(METRICS())', ReturnData: true },
         ...functionNames.map((functionName, i) => ({
@@ -247,7 +248,7 @@ describe('the alarms', () => {
           ReturnData: false,
         })),
       ]);
-      expect(functionNames).toEqual([`identify-${stageName(stage)}-identify`, `identify-${stageName(stage)}-lookup`]);
+      expect(functionNames).toEqual(routeFunctions.map((name) => `identify-${stageName(stage)}-${name.toLowerCase()}`));
     }
   });
 });

@@ -76,12 +76,15 @@ describe('npm run package', () => {
     for (const stage of ['dev', 'prod'] as const) {
       const files = readdirSync(stages[stage].dir).sort();
       expect(files).toEqual([
+        'block.zip',
         'cloudformation-template-create-stack.json',
         'cloudformation-template-update-stack.json',
+        'erase.zip',
         'identify.zip',
         'lookup.zip',
         'migrate.zip',
         'serverless-state.json',
+        'unblock.zip',
       ]);
     }
   });
@@ -93,12 +96,19 @@ describe('npm run package', () => {
       ServerlessDeploymentBucketPolicy: 'AWS::S3::BucketPolicy',
       IdentifyLogGroup: 'AWS::Logs::LogGroup',
       LookupLogGroup: 'AWS::Logs::LogGroup',
+      EraseLogGroup: 'AWS::Logs::LogGroup',
+      BlockLogGroup: 'AWS::Logs::LogGroup',
+      UnblockLogGroup: 'AWS::Logs::LogGroup',
       MigrateLogGroup: 'AWS::Logs::LogGroup',
       IdentifyRole: 'AWS::IAM::Role',
       LookupRole: 'AWS::IAM::Role',
+      PrivacyRole: 'AWS::IAM::Role',
       MigrateRole: 'AWS::IAM::Role',
       IdentifyLambdaFunction: 'AWS::Lambda::Function',
       LookupLambdaFunction: 'AWS::Lambda::Function',
+      EraseLambdaFunction: 'AWS::Lambda::Function',
+      BlockLambdaFunction: 'AWS::Lambda::Function',
+      UnblockLambdaFunction: 'AWS::Lambda::Function',
       MigrateLambdaFunction: 'AWS::Lambda::Function',
       HttpApi: 'AWS::ApiGatewayV2::Api',
       HttpApiStage: 'AWS::ApiGatewayV2::Stage',
@@ -108,6 +118,15 @@ describe('npm run package', () => {
       HttpApiIntegrationLookup: 'AWS::ApiGatewayV2::Integration',
       HttpApiRoutePostLookup: 'AWS::ApiGatewayV2::Route',
       LookupLambdaPermissionHttpApi: 'AWS::Lambda::Permission',
+      HttpApiIntegrationErase: 'AWS::ApiGatewayV2::Integration',
+      HttpApiRoutePostErase: 'AWS::ApiGatewayV2::Route',
+      EraseLambdaPermissionHttpApi: 'AWS::Lambda::Permission',
+      HttpApiIntegrationBlock: 'AWS::ApiGatewayV2::Integration',
+      HttpApiRoutePostBlock: 'AWS::ApiGatewayV2::Route',
+      BlockLambdaPermissionHttpApi: 'AWS::Lambda::Permission',
+      HttpApiIntegrationUnblock: 'AWS::ApiGatewayV2::Integration',
+      HttpApiRoutePostUnblock: 'AWS::ApiGatewayV2::Route',
+      UnblockLambdaPermissionHttpApi: 'AWS::Lambda::Permission',
       Vpc: 'AWS::EC2::VPC',
       DatabaseSubnetA: 'AWS::EC2::Subnet',
       DatabaseSubnetB: 'AWS::EC2::Subnet',
@@ -189,7 +208,13 @@ describe('the API', () => {
     expect(props(dev(), 'HttpApi').ProtocolType).toBe('HTTP');
     // The only routes: nothing else is exposed, each route to its own function.
     const routes = Object.values(dev().Resources).filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route');
-    expect(routes.map((route) => (route.Properties as { RouteKey: string }).RouteKey).sort()).toEqual(['POST /identify', 'POST /lookup']);
+    expect(routes.map((route) => (route.Properties as { RouteKey: string }).RouteKey).sort()).toEqual([
+      'POST /block',
+      'POST /erase',
+      'POST /identify',
+      'POST /lookup',
+      'POST /unblock',
+    ]);
     expect(props(dev(), 'HttpApiIntegrationLookup')).toMatchObject({ IntegrationType: 'AWS_PROXY', IntegrationUri: getAtt('LookupLambdaFunction', 'Arn') });
   });
 });
@@ -203,7 +228,9 @@ describe('who may call the API', () => {
 
   it('requires IAM authorization (SigV4) on every route by default, on every deployed stage', () => {
     for (const stage of ['dev', 'prod', 'devMax6', 'qaThrottled'] as const) {
-      expect(props(stages[stage].template, 'HttpApiRoutePostLookup').AuthorizationType, `${stage} lookup`).toBe('AWS_IAM');
+      for (const route of ['Lookup', 'Erase', 'Block', 'Unblock']) {
+        expect(props(stages[stage].template, `HttpApiRoutePost${route}`).AuthorizationType, `${stage} ${route}`).toBe('AWS_IAM');
+      }
       const route = props(stages[stage].template, ROUTE);
       expect(route.AuthorizationType, stage).toBe('AWS_IAM');
       expect(route.AuthorizerId, stage).toBeUndefined();
@@ -275,14 +302,20 @@ describe('who may call the API', () => {
 
   it('grants the functions nothing for it: no execute-api in any role, API Gateway invokes each route function through its one permission', () => {
     for (const stage of ['dev', 'prod', 'devJwt'] as const) {
-      for (const role of ['IdentifyRole', 'LookupRole', 'MigrateRole']) {
+      for (const role of ['IdentifyRole', 'LookupRole', 'PrivacyRole', 'MigrateRole']) {
         expect(JSON.stringify(props(stages[stage].template, role)), `${stage} ${role}`).not.toMatch(/execute-api|apigateway/);
       }
       const permissions = ofType(stages[stage].template, 'AWS::Lambda::Permission');
       expect(
         permissions.map(([id]) => id),
         stage,
-      ).toEqual(['IdentifyLambdaPermissionHttpApi', 'LookupLambdaPermissionHttpApi']);
+      ).toEqual([
+        'IdentifyLambdaPermissionHttpApi',
+        'LookupLambdaPermissionHttpApi',
+        'EraseLambdaPermissionHttpApi',
+        'BlockLambdaPermissionHttpApi',
+        'UnblockLambdaPermissionHttpApi',
+      ]);
     }
   });
 });
@@ -411,7 +444,7 @@ describe('least privilege', () => {
     expect(res(dev(), 'LookupLambdaFunction').DependsOn).toEqual(['LookupLogGroup']);
     expect(res(dev(), 'MigrateLambdaFunction').DependsOn).toEqual(['MigrateLogGroup']);
     expect(dev().Resources.IamRoleLambdaExecution).toBeUndefined();
-    for (const role of ['IdentifyRole', 'LookupRole', 'MigrateRole']) {
+    for (const role of ['IdentifyRole', 'LookupRole', 'PrivacyRole', 'MigrateRole']) {
       expect(props(dev(), role).AssumeRolePolicyDocument.Statement).toEqual([
         { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
       ]);
@@ -450,6 +483,25 @@ describe('least privilege', () => {
       { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: SECRET_ARN },
     ]);
     expect(props(dev(), 'LookupLambdaFunction').Role).toEqual(getAtt('LookupRole', 'Arn'));
+  });
+
+  it('lets the privacy functions (erase, block, unblock) use statements and transactions on this cluster, read its secret, and write their own logs', () => {
+    const statements = statementsOf(dev(), 'PrivacyRole');
+    expect(statements.map((s) => ({ Effect: s.Effect, Action: actions(s).sort(), Resource: s.Resource }))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: ['EraseLogGroup', 'BlockLogGroup', 'UnblockLogGroup'].map((group) => getAtt(group, 'Arn')),
+      },
+      {
+        Effect: 'Allow',
+        Action: ['rds-data:BeginTransaction', 'rds-data:CommitTransaction', 'rds-data:ExecuteStatement', 'rds-data:RollbackTransaction'],
+        Resource: CLUSTER_ARN,
+      },
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: SECRET_ARN },
+    ]);
+    for (const fn of ['EraseLambdaFunction', 'BlockLambdaFunction', 'UnblockLambdaFunction'])
+      expect(props(dev(), fn).Role, fn).toEqual(getAtt('PrivacyRole', 'Arn'));
   });
 
   it('lets the migration run single statements and hold its lock in a transaction on this cluster, and read this cluster’s secret', () => {
@@ -577,7 +629,7 @@ describe('wiring', () => {
   it('gives every log group a retention', () => {
     for (const stage of ['dev', 'prod'] as const) {
       const groups = Object.values(stages[stage].template.Resources).filter((resource) => resource.Type === 'AWS::Logs::LogGroup');
-      expect(groups).toHaveLength(3);
+      expect(groups).toHaveLength(6);
       for (const group of groups) expect((group.Properties as { RetentionInDays?: number }).RetentionInDays).toBeGreaterThan(0);
     }
   });

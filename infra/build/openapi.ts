@@ -4,11 +4,16 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { stringify } from 'yaml';
 import {
+  BlockRequestSchema,
+  BlockResponseSchema,
   ContactResponseSchema,
+  EraseRequestSchema,
+  EraseResponseSchema,
   ErrorResponseSchema,
   GroupTooLargeResponse,
   IdentifyRequestSchema,
   LookupResponseSchema,
+  UnblockResponseSchema,
 } from '../../lib/http/schema/identify-schemas.js';
 import { PROJECT_ROOT } from '../local/project-root.js';
 
@@ -82,6 +87,31 @@ function errorResponses() {
       description: 'The database is unavailable for now (for example Aurora resuming from pause). Nothing was half-written; retry after Retry-After seconds.',
       headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'integer', minimum: 1 } } },
       content: errorBody('the database is unavailable right now; retry after the time in Retry-After'),
+    },
+  };
+}
+
+/** A privacy route's operation (/erase, /block, /unblock): its own body and answer, the shared refusals. */
+function privacyRoute(route: {
+  operationId: string;
+  summary: string;
+  description: string;
+  request: object;
+  requestExamples: object;
+  response: object;
+  responseExamples: object;
+}) {
+  return {
+    post: {
+      operationId: route.operationId,
+      summary: route.summary,
+      description: route.description,
+      security: [{ sigv4: [] }, { jwt: [JWT_EXAMPLE_SCOPE] }],
+      requestBody: { required: true, content: { 'application/json': { schema: route.request, examples: route.requestExamples } } },
+      responses: {
+        '200': { description: 'Done, with its audit record.', content: { 'application/json': { schema: route.response, examples: route.responseExamples } } },
+        ...errorResponses(),
+      },
     },
   };
 }
@@ -207,12 +237,51 @@ export function openApiDocument() {
           },
         },
       },
+      '/erase': privacyRoute({
+        operationId: 'erase',
+        summary: 'Erase every group that holds an email or a phone (the right to erasure), optionally suppressing its values',
+        description:
+          'As one serializable step, every group that holds one of the values is erased: each live contact loses its email and phone and becomes a tombstone (deletedAt set, its id kept). With "suppress": true every email and phone of those groups, and the given values, become stored blocked values (their SHA-256, never in clear). Blocked values count here. An audit record is written with it. Repeating an erasure is harmless. Granted on its own (a privacy tool).',
+        request: ref('EraseRequest'),
+        requestExamples: {
+          suppress: { summary: 'Forget a customer and keep them from being linked again', value: { email: 'lorraine@hillvalley.edu', suppress: true } },
+        },
+        response: ref('EraseResponse'),
+        responseExamples: {
+          erased: { summary: 'One group of two contacts erased', value: { erased: { contacts: 2, primaryContactIds: [1] } } },
+          nothing: { summary: 'No live contact held either value', value: { erased: { contacts: 0, primaryContactIds: [] } } },
+        },
+      }),
+      '/block': privacyRoute({
+        operationId: 'block',
+        summary: 'Store blocked values: emails or phones that identify nobody',
+        description:
+          'A stored blocked value acts as a configured one in /identify and /lookup: never matched, stored or answered. Kept as the SHA-256 of the normalised value. Stored rows are not rewritten. An audit record is written with it.',
+        request: ref('BlockRequest'),
+        requestExamples: { shopPhone: { summary: "The shop's own phone, typed at the till", value: { phoneNumber: '+1 (555) 010-0000' } } },
+        response: ref('BlockResponse'),
+        responseExamples: { blocked: { summary: 'Newly blocked', value: { blocked: 1 } }, again: { summary: 'Blocked already', value: { blocked: 0 } } },
+      }),
+      '/unblock': privacyRoute({
+        operationId: 'unblock',
+        summary: 'Remove stored blocked values (the configured lists stay)',
+        description: 'An audit record is written with it.',
+        request: ref('BlockRequest'),
+        requestExamples: { shopPhone: { summary: 'Unblock a phone', value: { phoneNumber: '+15550100000' } } },
+        response: ref('UnblockResponse'),
+        responseExamples: { unblocked: { summary: 'It was blocked', value: { unblocked: 1 } } },
+      }),
     },
     components: {
       schemas: {
         IdentifyRequest: strip(IdentifyRequestSchema),
         ContactResponse: strip(ContactResponseSchema),
         LookupResponse: strip(LookupResponseSchema),
+        EraseRequest: strip(EraseRequestSchema),
+        EraseResponse: strip(EraseResponseSchema),
+        BlockRequest: strip(BlockRequestSchema),
+        BlockResponse: strip(BlockResponseSchema),
+        UnblockResponse: strip(UnblockResponseSchema),
         ErrorResponse: strip(ErrorResponseSchema),
       },
       securitySchemes,
@@ -227,10 +296,13 @@ export function openApiYaml(): string {
   return `# Written by \`npm run openapi\` from lib/http/schema/identify-schemas.ts. Do not edit by hand.\n${stringify(openApiDocument(), { lineWidth: 0 })}`;
 }
 
+const REQUEST_SCHEMAS = [IdentifyRequestSchema, BlockRequestSchema, EraseRequestSchema];
+
 export function requestValidatorSource(): string {
   const ajv = new Ajv2020.default({ code: { source: true, esm: true }, allErrors: false, strict: true, strictTypes: false });
-  const validate = ajv.compile(IdentifyRequestSchema);
-  return `// Written by \`npm run openapi\` from IdentifyRequestSchema in lib/http/schema/identify-schemas.ts. Do not edit by hand.\n// @ts-nocheck\n${standaloneCode.default(ajv, validate)}\n`;
+  for (const schema of REQUEST_SCHEMAS) ajv.addSchema(schema);
+  const exports = { validate: 'IdentifyRequest', validateBlock: 'BlockRequest', validateErase: 'EraseRequest' };
+  return `// Written by \`npm run openapi\` from the request schemas in lib/http/schema/identify-schemas.ts. Do not edit by hand.\n// @ts-nocheck\n${standaloneCode.default(ajv, exports)}\n`;
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {

@@ -6,6 +6,9 @@
 export const LOCAL_ROUTES: Readonly<Record<string, string>> = {
   '/identify': 'identify',
   '/lookup': 'lookup',
+  '/erase': 'erase',
+  '/block': 'block',
+  '/unblock': 'unblock',
 };
 
 /** serverless-offline's name for a function of the local stage. */

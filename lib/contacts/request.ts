@@ -74,12 +74,19 @@ export function normalizePhone(value: unknown): string | null {
  */
 export function normaliseRequest(email: unknown, phoneNumber: unknown, blocklist: Blocklist = NOTHING_BLOCKED): IdentifyRequest {
   const request = { email: normalizeEmail(email), phoneNumber: normalizePhone(phoneNumber) };
-  const blocked: string[] = [];
-  if (request.email !== null && blocklist.blocksEmail(request.email)) blocked.push('email');
-  if (request.phoneNumber !== null && blocklist.blocksPhone(request.phoneNumber)) blocked.push('phoneNumber');
-  const kept = { email: blocked.includes('email') ? null : request.email, phoneNumber: blocked.includes('phoneNumber') ? null : request.phoneNumber };
+  if (request.email === null && request.phoneNumber === null) throw new BadInput('give at least one of "email" and "phoneNumber" (non-empty)');
+  return withoutBlocked(request, {
+    email: request.email !== null && blocklist.blocksEmail(request.email),
+    phone: request.phoneNumber !== null && blocklist.blocksPhone(request.phoneNumber),
+  });
+}
+
+/** The request with its blocked keys (configured or stored) absent; BadInput when none is left. */
+export function withoutBlocked(request: IdentifyRequest, blocked: { email: boolean; phone: boolean }): IdentifyRequest {
+  if (!blocked.email && !blocked.phone) return request;
+  const kept = { email: blocked.email ? null : request.email, phoneNumber: blocked.phone ? null : request.phoneNumber };
   if (kept.email === null && kept.phoneNumber === null) {
-    throw new BadInput(blocked.length > 0 ? describeBlocked(blocked) : 'give at least one of "email" and "phoneNumber" (non-empty)');
+    throw new BadInput(describeBlocked([...(blocked.email ? ['email'] : []), ...(blocked.phone ? ['phoneNumber'] : [])]));
   }
   return kept;
 }

@@ -3,6 +3,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Blocklist } from '../contacts/blocklist.js';
 import type { IdentifyService } from '../service/identify-service.js';
 import type { LookupService } from '../service/lookup-service.js';
+import type { PrivacyService } from '../service/privacy-service.js';
 
 /** What every route's handler needs, built once per container (outside the handler) and handed in. */
 export interface EdgeDependencies {
@@ -22,4 +23,9 @@ export interface Dependencies extends EdgeDependencies {
 /** POST /lookup's. */
 export interface LookupDependencies extends EdgeDependencies {
   lookup: Pick<LookupService, 'lookup'>;
+}
+
+/** POST /erase's, /block's and /unblock's. */
+export interface PrivacyDependencies extends EdgeDependencies {
+  privacy: Pick<PrivacyService, 'erase' | 'block' | 'unblock'>;
 }

@@ -2,7 +2,7 @@ import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { withoutBlockedValues } from '../contacts/blocklist.js';
 import { recordGroupSize, recordOutcome, runInRequestScope } from '../runtime/request-scope.js';
 import type { Dependencies, EdgeDependencies } from './dependencies.js';
-import { parseIdentifyRequest } from './parse-identify-request.js';
+import { parseIdentifyRequest } from './parse-requests.js';
 import { routeCall } from './route-call.js';
 
 /** POST /identify after middy parsed the body: validate, reconcile, answer. Errors are thrown as values. */

@@ -3,7 +3,7 @@ import { withoutBlockedValues } from '../contacts/blocklist.js';
 import { recordOutcome, runInRequestScope } from '../runtime/request-scope.js';
 import type { LookupDependencies } from './dependencies.js';
 import { noteGroupSize } from './identify-route.js';
-import { parseIdentifyRequest } from './parse-identify-request.js';
+import { parseIdentifyRequest } from './parse-requests.js';
 import { routeCall } from './route-call.js';
 
 /** POST /lookup after middy parsed the body: validate (as /identify), read the groups, answer. Never writes. */

@@ -4,12 +4,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { NOTHING_BLOCKED } from '../contacts/blocklist.js';
-import type { Dependencies, LookupDependencies } from '../http/dependencies.js';
+import type { Dependencies, LookupDependencies, PrivacyDependencies } from '../http/dependencies.js';
 import { createMetrics } from '../http/middleware/request-metrics.js';
 import { IdentifyService } from '../service/identify-service.js';
 import { LookupService } from '../service/lookup-service.js';
+import { PrivacyService } from '../service/privacy-service.js';
 import { ContactRepository } from '../store/contact-repository.js';
 import { DataApiExecutor } from '../store/data-api/executor.js';
+import { PrivacyRepository } from '../store/privacy-repository.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
 import { type Config, DEFAULT_LARGE_GROUP_WARNING_SIZE, DEFAULT_STAGE } from './config.js';
 import { countDataApiCall, currentAbortSignal } from './request-scope.js';
@@ -36,7 +38,7 @@ function createDataApiClient(config: Pick<Config, 'requestTimeoutMs'>): RDSDataC
 export function createDependencies(
   config: Config,
   options: { client?: RDSDataClient; executor?: SqlExecutor; logger?: Logger; metrics?: Metrics } = {},
-): Dependencies & LookupDependencies {
+): Dependencies & LookupDependencies & PrivacyDependencies {
   const executor =
     options.executor ??
     new DataApiExecutor(options.client ?? createDataApiClient(config), config, { onCall: countDataApiCall, abortSignal: currentAbortSignal });
@@ -44,6 +46,7 @@ export function createDependencies(
   return {
     service: new IdentifyService({ repository, retry: RETRY }),
     lookup: new LookupService({ repository, retry: RETRY }),
+    privacy: new PrivacyService({ repository: new PrivacyRepository(executor), retry: RETRY }),
     logger: options.logger ?? new Logger({ serviceName: 'identify' }),
     metrics: options.metrics ?? createMetrics(config.stage ?? DEFAULT_STAGE),
     blocklist: config.blocklist ?? NOTHING_BLOCKED,

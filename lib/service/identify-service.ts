@@ -1,5 +1,6 @@
 import type { ContactRow, IdentifyRequest, IdentifyResponse } from '../contacts/model.js';
 import { applyPlan, type Plan, type PlanKind, planKind, reconcile, view } from '../contacts/reconcile.js';
+import { withoutBlocked } from '../contacts/request.js';
 import { escapedBodyBytes, MAX_ESCAPED_BODY_BYTES } from '../contacts/response-size.js';
 import { GroupTooLarge } from '../errors.js';
 import { type RetryOptions, retrying, type TransientKind } from '../runtime/retry.js';
@@ -53,6 +54,8 @@ export class IdentifyService {
   private async attempt(request: IdentifyRequest, afterConflict: boolean): Promise<Omit<IdentifyResult, 'attempts'>> {
     const repository = this.options.repository;
     const read = await repository.findGroups(request);
+    // A stored blocked value matched nothing and is stored nowhere: the request goes on without it.
+    request = withoutBlocked(request, read.blocked);
     const rows = read.rows;
     const plan = reconcile(rows, request);
     const kind = planKind(plan);

@@ -1,5 +1,6 @@
 import { type LookupResponse, lookupView } from '../contacts/lookup-view.js';
 import type { IdentifyRequest } from '../contacts/model.js';
+import { withoutBlocked } from '../contacts/request.js';
 import { escapedBodyBytes, MAX_ESCAPED_BODY_BYTES } from '../contacts/response-size.js';
 import { GroupTooLarge } from '../errors.js';
 import { type RetryOptions, retrying } from '../runtime/retry.js';
@@ -22,7 +23,8 @@ export class LookupService {
   lookup(request: IdentifyRequest, call: IdentifyCall): Promise<LookupResponse> {
     return retrying(
       async () => {
-        const { rows } = await this.options.repository.findGroups(request);
+        const { rows, blocked } = await this.options.repository.findGroups(request);
+        withoutBlocked(request, blocked); // only stored blocked values given: bad input, as in /identify
         const response = lookupView(rows);
         const bytes = escapedBodyBytes(response);
         if (bytes > MAX_ESCAPED_BODY_BYTES) throw new GroupTooLarge(rows.length, bytes, MAX_ESCAPED_BODY_BYTES);

@@ -1,12 +1,13 @@
 import type { ContactRow, IdentifyRequest } from '../contacts/model.js';
 import type { Plan } from '../contacts/reconcile.js';
 import { Conflict } from '../errors.js';
-import { parseHead, sortRows } from './contact-rows.js';
+import { type BlockedKeys, parseHead, sortRows } from './contact-rows.js';
 import {
   groupHeadSql,
   INSERT_CONTACT,
   INSERT_PRIMARY_IF_ABSENT,
   INSERT_SECONDARY_IF_UNCHANGED,
+  keyParams as keys,
   relinkGroupsIfUnchangedSql,
   relinkGroupsSql,
   rootList,
@@ -26,6 +27,8 @@ import type { SqlExecutor, SqlParams } from './sql-executor.js';
 export interface GroupRows {
   rows: ContactRow[];
   roots: number[];
+  /** Which of the request's keys are stored blocked values: they matched nothing, and the rows answer none. */
+  blocked: BlockedKeys;
 }
 
 /** What the transactional path wrote: the locked rows it planned over, the plan, the new row's id if any. */
@@ -53,10 +56,10 @@ export class ContactRepository {
         throw error;
       },
     );
-    if (first?.complete) return { rows: sortRows(first.rows), roots: first.roots };
+    if (first?.complete) return { rows: sortRows(first.rows), roots: first.roots, blocked: first.blocked };
     return this.db.transaction(async (tx) => {
       const head = parseHead(await tx.run(SELECT_GROUPS_STATS, { ...keys(request), firstRows: 0 }), 0);
-      return { rows: sortRows(await readRest(tx, head, readPackedPage)), roots: head.roots };
+      return { rows: sortRows(await readRest(tx, head, readPackedPage)), roots: head.roots, blocked: head.blocked };
     });
   }
 
@@ -119,6 +122,7 @@ export class ContactRepository {
       if (head.escaped > 0 || head.rows.some((row) => !locked.has(row.linkedId ?? row.id))) {
         throw new Conflict('a group was merged or created between the read and the lock');
       }
+      if (head.blocked.email || head.blocked.phone) throw new Conflict('a key was blocked between the read and the lock');
       const rows = sortRows(await readRest(tx, head, readLockedPage));
       const plan = planFor(rows);
       const primaryId = plan.primaryId;
@@ -156,10 +160,6 @@ export function rootsAreLivePrimaries(known: GroupRows): boolean {
 function longerRowsMeanChange(error: unknown): never {
   if (isResponseTooLarge(error)) throw new Conflict('rows longer than the first read saw joined the groups');
   throw error;
-}
-
-function keys(request: IdentifyRequest): SqlParams {
-  return { email: request.email, phone: request.phoneNumber };
 }
 
 // Nothing inserted means a premise failed: read again. (Were a row inserted but no id reported,

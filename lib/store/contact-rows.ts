@@ -36,7 +36,15 @@ export interface GroupHead {
   roots: number[];
   secondaries: Map<number, SecondaryStats>;
   escaped: number;
+  /** Which of the request's keys are stored blocked values (treated as absent). */
+  blocked: BlockedKeys;
   complete: boolean;
+}
+
+/** Which of a request's keys are stored blocked values. */
+export interface BlockedKeys {
+  email: boolean;
+  phone: boolean;
 }
 
 /** `firstRows`: how many secondaries the head asked for. Without stats, fewer than that means all. */
@@ -44,6 +52,7 @@ export function parseHead(result: SqlResult, firstRows: number): GroupHead {
   const rows: ReadRow[] = [];
   const secondaries: GroupHead['secondaries'] = new Map();
   let escaped = 0;
+  const blocked: BlockedKeys = { email: false, phone: false };
   let secondaryRows = 0;
   for (const [kind, ...record] of result.rows) {
     if (kind === HEAD.root || kind === HEAD.secondary) {
@@ -52,6 +61,9 @@ export function parseHead(result: SqlResult, firstRows: number): GroupHead {
     } else if (kind === HEAD.stats) {
       const [root, , , count, maxEmail, maxPhone] = record;
       secondaries.set(Number(root), { count: Number(count), maxEmail: Number(maxEmail ?? 0), maxPhone: Number(maxPhone ?? 0) });
+    } else if (kind === HEAD.blocked) {
+      if (Number(record[0]) === 1) blocked.email = true;
+      else blocked.phone = true;
     } else {
       escaped += Number(record[0]);
     }
@@ -60,5 +72,5 @@ export function parseHead(result: SqlResult, firstRows: number): GroupHead {
   for (const { count } of secondaries.values()) total += count;
   const roots = new Set([...rows.map((row) => row.linkedId ?? row.id), ...secondaries.keys()]);
   const complete = secondaries.size > 0 || secondaryRows === 0 ? secondaryRows >= total : secondaryRows < firstRows;
-  return { rows, roots: [...roots], secondaries, escaped, complete };
+  return { rows, roots: [...roots], secondaries, escaped, blocked, complete };
 }

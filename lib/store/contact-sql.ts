@@ -1,5 +1,11 @@
 import type { SqlParams } from './sql-executor.js';
 
+/**
+ * All the SQL of the contact store, as text and as builders of text; every statement uses bound
+ * parameters. docs/CONCURRENCY.md says which rows and gaps each statement locks and why the whole is
+ * serializable. contact-repository.ts runs them.
+ */
+
 // Every read of Contact by email, phone or linkedId names its index (FORCE INDEX, the same on MySQL
 // and MariaDB), so that its rows and locks are that key's range whatever the statistics say: where
 // one group is most of the table, MySQL 8+ joins a table scan by hash and walks the primary key for
@@ -9,27 +15,57 @@ const BY_EMAIL = 'FORCE INDEX (ContactEmail)';
 const BY_PHONE = 'FORCE INDEX (ContactPhoneNumber)';
 const BY_LINK = 'FORCE INDEX (ContactLinkedId)';
 
-/**
- * All the SQL of the contact store, as text and as builders of text; every statement uses bound
- * parameters. docs/CONCURRENCY.md says which rows and gaps each statement locks and why the whole is
- * serializable. contact-repository.ts runs them.
- */
-
 // A contact row as every read returns it: `isPrimary` (0/1) and the creation time in epoch seconds
 // instead of the ENUM and TIMESTAMP strings, about 30% fewer bytes per row. The contract's order
 // (createdAt, then id) is restored in JavaScript (sortRows), so pages can follow the indexes.
-const ROW = `c.id, c.email, c.phoneNumber, c.linkedId, c.linkPrecedence = 'primary' AS isPrimary, UNIX_TIMESTAMP(c.createdAt) AS ts`;
+// A stored blocked value (BlockedValue, by the SHA-256 of the normalised value) is treated as absent:
+// every read answers it as NULL, so no answer ever holds one, though the row keeps it (blocking does
+// not rewrite rows; /erase and /unlink reach them).
+const ROW = `c.id, ${unlessBlocked('email', 'c.email')} AS email, ${unlessBlocked('phone', 'c.phoneNumber')} AS phoneNumber,
+  c.linkedId, c.linkPrecedence = 'primary' AS isPrimary, UNIX_TIMESTAMP(c.createdAt) AS ts`;
+
+/** `value`, or NULL when it is a stored blocked value of `kind`. */
+function unlessBlocked(kind: 'email' | 'phone', value: string): string {
+  return `IF(${value} IS NOT NULL AND ${isBlocked(kind, value)}, NULL, ${value})`;
+}
+
+/** Whether `value` (an expression) is a stored blocked value of `kind`: one primary-key probe. */
+function isBlocked(kind: 'email' | 'phone', value: string, lock = ''): string {
+  return `EXISTS (SELECT 1 FROM BlockedValue b WHERE b.kind = '${kind}' AND b.valueHash = UNHEX(SHA2(${value}, 256))${lock})`;
+}
 
 /** What each row of a group head is (its first column). */
-export const HEAD = { root: 0, secondary: 1, stats: 2, escaped: 3 } as const;
+export const HEAD = { root: 0, secondary: 1, stats: 2, escaped: 3, blocked: 4 } as const;
 
-// The roots of every group the email or the phone touches. Each branch keeps to one index.
-const ROOTS_CTE = `
+/**
+ * The roots of every group the email or the phone touches. Each branch keeps to one index. With
+ * `exceptBlocked`, a key that is a stored blocked value matches nothing (/identify, /lookup); without,
+ * it reaches every row that holds it (/erase).
+ */
+function rootsCte(exceptBlocked: boolean): string {
+  const unless = (kind: 'email' | 'phone', param: string) => (exceptBlocked ? ` AND NOT ${isBlocked(kind, param)}` : '');
+  return `
 WITH roots AS (
-  SELECT COALESCE(linkedId, id) AS id FROM Contact ${BY_EMAIL} WHERE email = :email AND deletedAt IS NULL
+  SELECT COALESCE(linkedId, id) AS id FROM Contact ${BY_EMAIL} WHERE email = :email AND deletedAt IS NULL${unless('email', ':email')}
   UNION
-  SELECT COALESCE(linkedId, id) AS id FROM Contact ${BY_PHONE} WHERE phoneNumber = :phone AND deletedAt IS NULL
+  SELECT COALESCE(linkedId, id) AS id FROM Contact ${BY_PHONE} WHERE phoneNumber = :phone AND deletedAt IS NULL${unless('phone', ':phone')}
 )`;
+}
+
+const ROOTS_CTE = rootsCte(true);
+
+/** One head row per key of the request that is a stored blocked value (email: 1, phone: 0), locked with `lock`. */
+function blockedKeysSql(lock: string): string[] {
+  return (
+    [
+      ['email', ':email', 1],
+      ['phone', ':phone', 0],
+    ] as const
+  ).map(
+    ([kind, param, flag]) => `(SELECT ${HEAD.blocked}, ${flag}, NULL, NULL, NULL, NULL, NULL FROM BlockedValue b
+      WHERE b.kind = '${kind}' AND b.valueHash = UNHEX(SHA2(${param}, 256))${lock})`,
+  );
+}
 
 /**
  * The head of the groups whose roots are `rootSet`, in one statement (one snapshot, or with `lock`
@@ -37,9 +73,10 @@ WITH roots AS (
  * `stats`, one row per root with live secondaries (columns reused: id = the root, linkedId = how
  * many, isPrimary and ts = the longest email and phone quoted twice as JSON, i.e. as they travel
  * inside a JSON string of the Data API's JSON, for sizing pages); and, with `escapes`, per key how
- * many live rows with it hang off a root outside `rootSet`.
+ * many live rows with it hang off a root outside `rootSet`; and (unless `blocked` is false) which of
+ * the request's keys are stored blocked values.
  */
-export function groupHeadSql(rootSet: string | null, lock: '' | ' FOR UPDATE', parts: { stats: boolean; escapes: boolean }): string {
+export function groupHeadSql(rootSet: string | null, lock: '' | ' FOR UPDATE', parts: { stats: boolean; escapes: boolean; blocked?: boolean }): string {
   const branches: string[] = [];
   if (rootSet !== null) {
     branches.push(
@@ -64,6 +101,7 @@ export function groupHeadSql(rootSet: string | null, lock: '' | ' FOR UPDATE', p
       FROM Contact c ${index} WHERE c.${key} AND c.deletedAt IS NULL${lock})`);
     }
   }
+  if (parts.blocked !== false) branches.push(...blockedKeysSql(lock));
   return branches.join('\nUNION ALL\n');
 }
 
@@ -108,6 +146,13 @@ SELECT JSON_ARRAYAGG(JSON_ARRAY(q.id, q.email, q.phoneNumber, q.linkedId, q.isPr
          WHERE c.linkedId = :root AND c.id > :after AND c.deletedAt IS NULL ORDER BY c.id LIMIT :limit) q
  GROUP BY q.id DIV :chunkRows`;
 
+// Neither key is a stored blocked value, re-checked inside each conditional write: its probes lock the
+// keys' places in BlockedValue's primary key, so a /block racing with the write waits for it, or the
+// write finds the value blocked and writes nothing (a Conflict: the next read treats it as absent).
+const NOT_BLOCKED = `
+   AND NOT ${isBlocked('email', ':email')}
+   AND NOT ${isBlocked('phone', ':phone')}`;
+
 // A new customer, in one autocommit statement. Under REPEATABLE READ the NOT EXISTS probes of an
 // INSERT ... SELECT take shared next-key locks on the email and phone index ranges (gap included),
 // so a racing insert of the same email or phone blocks or deadlocks; the statement either sees the
@@ -116,7 +161,7 @@ export const INSERT_PRIMARY_IF_ABSENT = `
 INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence)
 SELECT :email, :phone, NULL, 'primary' FROM DUAL
  WHERE NOT EXISTS (SELECT 1 FROM Contact ${BY_EMAIL} WHERE email = :email AND deletedAt IS NULL)
-   AND NOT EXISTS (SELECT 1 FROM Contact ${BY_PHONE} WHERE phoneNumber = :phone AND deletedAt IS NULL)`;
+   AND NOT EXISTS (SELECT 1 FROM Contact ${BY_PHONE} WHERE phoneNumber = :phone AND deletedAt IS NULL)${NOT_BLOCKED}`;
 
 // A new detail for one group, in one autocommit statement that re-checks, under shared locks,
 // everything the plan was made on: the primary is still a live primary, its secondaries are the
@@ -130,10 +175,15 @@ SELECT :email, :phone, p.id, 'secondary' FROM Contact p
    AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_EMAIL} WHERE x.email = :email AND x.deletedAt IS NULL
                      AND COALESCE(x.linkedId, x.id) <> :primaryId)
    AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_PHONE} WHERE x.phoneNumber = :phone AND x.deletedAt IS NULL
-                     AND COALESCE(x.linkedId, x.id) <> :primaryId)`;
+                     AND COALESCE(x.linkedId, x.id) <> :primaryId)${NOT_BLOCKED}`;
 
 export const INSERT_CONTACT = `
 INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (:email, :phone, :linkedId, :linkPrecedence)`;
+
+/** A request's keys as the statements' :email and :phone. */
+export function keyParams(request: { email: string | null; phoneNumber: string | null }): SqlParams {
+  return { email: request.email, phone: request.phoneNumber };
+}
 
 /** `(:root0, :root1, …)` and its parameters. */
 export function rootList(roots: readonly number[]): { sql: string | null; params: SqlParams } {
@@ -176,7 +226,63 @@ JOIN (SELECT 1 AS unchanged FROM DUAL
  WHERE (SELECT COUNT(*) FROM Contact p WHERE p.id IN ${rootSet} AND p.linkPrecedence = 'primary' AND p.linkedId IS NULL
           AND p.deletedAt IS NULL) = ${rootCount}${perRoot}
    AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_EMAIL} WHERE x.email = :email AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})
-   AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_PHONE} WHERE x.phoneNumber = :phone AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})
+   AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_PHONE} WHERE x.phoneNumber = :phone AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})${NOT_BLOCKED}
  LIMIT 1) unchanged ON 1 = 1`;
   return relinkGroupsSql(rootSet, premises);
 }
+
+// --- Erasure, stored blocked values and audit records (POST /erase, /block, /unblock) ---
+
+/** The first read of an erasure: the roots of every group with a live row holding the email or the phone, blocked or not. */
+export const SELECT_ERASE_ROOTS = `${rootsCte(false)}\nSELECT id FROM roots`;
+
+/** The locked head of an erasure: the groups' live roots, every secondary locked by its count, and rows with a key outside them. */
+export function lockGroupsToEraseSql(rootSet: string | null): string {
+  return groupHeadSql(rootSet, ' FOR UPDATE', { stats: true, escapes: true, blocked: false });
+}
+
+/** The hashes of `columns`' values of the rows in `rows` (a derived-table body), as BlockedValue rows. */
+const hashesOf = (rows: string) =>
+  `SELECT 'email' AS kind, UNHEX(SHA2(x.email, 256)) AS valueHash FROM (${rows}) g JOIN Contact x ON x.id = g.id WHERE x.email IS NOT NULL
+   UNION SELECT 'phone', UNHEX(SHA2(x.phoneNumber, 256)) FROM (${rows}) g JOIN Contact x ON x.id = g.id WHERE x.phoneNumber IS NOT NULL`;
+
+/** Every live row of the groups `rootSet`, by primary key and by ContactLinkedId. */
+const liveRowsOf = (rootSet: string) => `
+  (SELECT id FROM Contact WHERE id IN ${rootSet} AND deletedAt IS NULL)
+  UNION ALL
+  (SELECT id FROM Contact ${BY_LINK} WHERE linkedId IN ${rootSet} AND deletedAt IS NULL)`;
+
+/** The request's own keys as BlockedValue rows (none for a NULL key). */
+const KEY_HASHES = `SELECT 'email' AS kind, UNHEX(SHA2(:email, 256)) AS valueHash FROM DUAL WHERE :email IS NOT NULL
+   UNION ALL SELECT 'phone', UNHEX(SHA2(:phone, 256)) FROM DUAL WHERE :phone IS NOT NULL`;
+
+/** Blocks the request's keys; the rows it reports are the values newly blocked (a value blocked already is left as it is). */
+export const BLOCK_KEYS = `INSERT IGNORE INTO BlockedValue (kind, valueHash) ${KEY_HASHES}`;
+
+/** Unblocks the request's keys; the rows it reports are the values that were blocked. */
+export const UNBLOCK_KEYS = `DELETE FROM BlockedValue
+ WHERE (kind = 'email' AND valueHash = UNHEX(SHA2(:email, 256))) OR (kind = 'phone' AND valueHash = UNHEX(SHA2(:phone, 256)))`;
+
+/** With "suppress": every email and phone of the groups `rootSet`, and the request's own keys, become stored blocked values. */
+export function suppressGroupsSql(rootSet: string | null): string {
+  const groupHashes = rootSet === null ? '' : `${hashesOf(liveRowsOf(rootSet))}\n   UNION `;
+  return `INSERT IGNORE INTO BlockedValue (kind, valueHash)\n   ${groupHashes}${KEY_HASHES}`;
+}
+
+/**
+ * The erasure: every live row of the groups `rootSet` loses its email and phone and becomes a
+ * tombstone (deletedAt set; its id and link stay, as other systems may hold them), and a row already
+ * deleted that still holds the email or the phone loses them too, so no erased value stays in clear.
+ */
+export function eraseGroupsSql(rootSet: string | null): string {
+  const groups = rootSet === null ? '' : `${liveRowsOf(rootSet)}\n  UNION ALL`;
+  return `UPDATE Contact c JOIN (${groups}
+  (SELECT id FROM Contact ${BY_EMAIL} WHERE email = :email)
+  UNION ALL
+  (SELECT id FROM Contact ${BY_PHONE} WHERE phoneNumber = :phone)
+) g ON g.id = c.id
+   SET c.email = NULL, c.phoneNumber = NULL, c.deletedAt = COALESCE(c.deletedAt, CURRENT_TIMESTAMP)`;
+}
+
+/** An audit record: never an email or a phone, only the route, the caller, the request id and the answer's counts and ids. */
+export const INSERT_AUDIT_RECORD = `INSERT INTO AuditRecord (route, caller, requestId, answer) VALUES (:route, :caller, :requestId, :answer)`;

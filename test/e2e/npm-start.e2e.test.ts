@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localBuildFolder } from '../../infra/local/offline.js';
 import { canConnect } from '../../infra/local/ports.js';
 import { PROJECT_ROOT } from '../../infra/local/project-root.js';
+import { LOCAL_ROUTES } from '../../infra/local/routes.js';
 import { postIdentify, rowsTagged, stack, uniqueTag } from '../support/helpers.js';
 
 // `npm start` as a developer runs it, each on free ports against the test database: what it prints,
@@ -67,14 +68,17 @@ describe('npm start', () => {
       .split('\n')
       .filter((line) => line.trim() !== '');
     expect(lines[0]).toMatch(/^identify is up in [\d.]+ s$/);
-    expect(lines).toHaveLength(8);
-    expect(lines[1]).toMatch(/^ {2}POST http:\/\/127\.0\.0\.1:\d+\/identify /);
-    expect(lines[2]).toMatch(/^ {2}POST http:\/\/127\.0\.0\.1:\d+\/lookup /);
+    const paths = Object.keys(LOCAL_ROUTES);
+    expect(lines).toHaveLength(6 + paths.length);
+    // One line per route, each to its own function, in the order of the routes table.
+    for (const [i, path] of paths.entries()) expect(lines[1 + i]).toMatch(new RegExp(`^ {2}POST http://127\\.0\\.0\\.1:\\d+${path} `));
+    const [invoke, data, auth, curl] = lines.slice(1 + paths.length);
+    expect(invoke).toMatch(/\/2015-03-31\/functions\/identify-local-identify\/invocations/);
     // The engine and its version as the server reports them (CI runs this on MariaDB and on MySQL).
-    expect(lines[4]).toContain(`database ${stack().dbName} on the server at ${describeMysqlUrl(stack().mysqlUrl)} (MYSQL_URL) (${serverName(version)})`);
-    expect(lines[4]).toMatch(/ \((MariaDB|MySQL) \d+\.\d+\.\d+\), data in that server/);
-    expect(lines[5]).toMatch(/auth: SigV4 for execute-api .* local \/ local \(AUTH=none turns it off\)/);
-    expect(lines[6]).toBe(
+    expect(data).toContain(`database ${stack().dbName} on the server at ${describeMysqlUrl(stack().mysqlUrl)} (MYSQL_URL) (${serverName(version)})`);
+    expect(data).toMatch(/ \((MariaDB|MySQL) \d+\.\d+\.\d+\), data in that server/);
+    expect(auth).toMatch(/auth: SigV4 for execute-api .* local \/ local \(AUTH=none turns it off\)/);
+    expect(curl).toBe(
       `  curl --aws-sigv4 "aws:amz:us-east-1:execute-api" --user local:local -H 'content-type: application/json' -d '{"email":"doc@hillvalley.edu"}' ${open.url}/identify`,
     );
     expect(open.output()).not.toMatch(/Warning|ANY|Offline \[http/);

@@ -14,11 +14,15 @@ import { redactEmails } from '../../runtime/redact.js';
 export function callerIdentity(logger: Logger): MiddlewareObj<APIGatewayProxyEventV2> {
   return {
     before: ({ event }) => {
-      const caller = callerOf(event);
-      // Segment by segment, so an address in a role session name masks only that segment.
-      if (caller !== undefined) logger.appendKeys({ caller: caller.split('/').map(redactEmails).join('/') });
+      const caller = loggedCaller(event);
+      if (caller !== undefined) logger.appendKeys({ caller });
     },
   };
+}
+
+/** The caller as the logs (and the audit records) name it; segment by segment, so an address in a role session name masks only that segment. */
+export function loggedCaller(event: Pick<APIGatewayProxyEventV2, 'requestContext'>): string | undefined {
+  return callerOf(event)?.split('/').map(redactEmails).join('/');
 }
 
 interface Authorizer {

@@ -29,6 +29,30 @@ export const IdentifyRequestSchema = {
   },
 } as const;
 
+/** POST /block and /unblock: the values, normalised as /identify's; a configured blocked value counts here. */
+export const BlockRequestSchema = {
+  $id: 'BlockRequest',
+  type: 'object',
+  additionalProperties: false,
+  description:
+    'At least one of email and phoneNumber, normalised as for /identify. The values are kept only as the SHA-256 of the normalised value, never in clear.',
+  properties: { email: IdentifyRequestSchema.properties.email, phoneNumber: IdentifyRequestSchema.properties.phoneNumber },
+} as const;
+
+/** POST /erase: the values whose groups are erased, and whether they become stored blocked values. */
+export const EraseRequestSchema = {
+  $id: 'EraseRequest',
+  type: 'object',
+  additionalProperties: false,
+  description:
+    'At least one of email and phoneNumber, normalised as for /identify; blocked values count here (erasure reaches every row that holds a given value). Every group that holds one of them is erased as one step.',
+  properties: {
+    email: IdentifyRequestSchema.properties.email,
+    phoneNumber: IdentifyRequestSchema.properties.phoneNumber,
+    suppress: { type: 'boolean', description: 'true: every email and phone of the erased groups, and the given values, become stored blocked values.' },
+  },
+} as const;
+
 export const ContactResponseSchema = {
   $id: 'ContactResponse',
   type: 'object',
@@ -78,6 +102,47 @@ export const LookupResponseSchema = {
         'The groups holding the email or the phone, apart (nothing is merged), ordered by primaryContactId; empty when no live contact holds either.',
     },
   },
+} as const;
+
+/** POST /erase's answer. */
+export const EraseResponseSchema = {
+  $id: 'EraseResponse',
+  type: 'object',
+  additionalProperties: false,
+  required: ['erased'],
+  properties: {
+    erased: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['contacts', 'primaryContactIds'],
+      properties: {
+        contacts: { type: 'integer', minimum: 0, description: 'Live contacts erased (now tombstones: no email, no phone, deletedAt set, the id kept).' },
+        primaryContactIds: {
+          type: 'array',
+          uniqueItems: true,
+          items: { type: 'integer', minimum: 1 },
+          description: 'The primaries of the erased groups, ascending.',
+        },
+      },
+    },
+  },
+} as const;
+
+/** POST /block's and /unblock's answers. */
+export const BlockResponseSchema = {
+  $id: 'BlockResponse',
+  type: 'object',
+  additionalProperties: false,
+  required: ['blocked'],
+  properties: { blocked: { type: 'integer', minimum: 0, description: 'Values newly blocked (0 for one blocked already).' } },
+} as const;
+
+export const UnblockResponseSchema = {
+  $id: 'UnblockResponse',
+  type: 'object',
+  additionalProperties: false,
+  required: ['unblocked'],
+  properties: { unblocked: { type: 'integer', minimum: 0, description: 'Stored blocked values removed (configured lists stay).' } },
 } as const;
 
 export const ErrorResponseSchema = {

@@ -10,4 +10,5 @@ export interface Validate {
   errors?: ValidationError[] | null;
 }
 export const validate: Validate;
-export default validate;
+export const validateBlock: Validate;
+export const validateErase: Validate;

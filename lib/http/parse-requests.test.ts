@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { badInput, emailOfLength } from '../../test/support/bad-input.js';
-import { parseIdentifyRequest } from './parse-identify-request.js';
+import { parseIdentifyRequest } from './parse-requests.js';
 
 describe('parseIdentifyRequest', () => {
   it.each([
