@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { runInRequestScope } from '../runtime/request-scope.js';
+import { recordOutcome, runInRequestScope } from '../runtime/request-scope.js';
 import type { AuditContext } from '../store/privacy-repository.js';
 import type { PrivacyDependencies } from './dependencies.js';
 import { loggedCaller } from './middleware/caller-identity.js';
@@ -16,7 +16,9 @@ type Event = Pick<APIGatewayProxyEventV2, 'body' | 'requestContext'>;
 export function eraseHttp(deps: PrivacyDependencies, event: Event, context: Partial<Context>, signal?: AbortSignal): Promise<APIGatewayProxyResultV2> {
   return runInRequestScope(context, signal, async () => {
     const { request, suppress } = parseEraseRequest(event.body);
+    const startedAt = Date.now();
     const erased = await deps.privacy.erase(request, suppress, auditContext(event, context), routeCall(deps.logger, context));
+    recordOutcome('erased', Date.now() - startedAt);
     deps.logger.info('erased', { contacts: erased.contacts, groups: erased.primaryContactIds.length, suppress });
     return answer({ erased });
   });
@@ -24,7 +26,9 @@ export function eraseHttp(deps: PrivacyDependencies, event: Event, context: Part
 
 export function blockHttp(deps: PrivacyDependencies, event: Event, context: Partial<Context>, signal?: AbortSignal): Promise<APIGatewayProxyResultV2> {
   return runInRequestScope(context, signal, async () => {
+    const startedAt = Date.now();
     const blocked = await deps.privacy.block(parseBlockRequest(event.body), auditContext(event, context), routeCall(deps.logger, context));
+    recordOutcome('blocked', Date.now() - startedAt);
     deps.logger.info('blocked', { blocked });
     return answer({ blocked });
   });
@@ -32,7 +36,9 @@ export function blockHttp(deps: PrivacyDependencies, event: Event, context: Part
 
 export function unblockHttp(deps: PrivacyDependencies, event: Event, context: Partial<Context>, signal?: AbortSignal): Promise<APIGatewayProxyResultV2> {
   return runInRequestScope(context, signal, async () => {
+    const startedAt = Date.now();
     const unblocked = await deps.privacy.unblock(parseBlockRequest(event.body), auditContext(event, context), routeCall(deps.logger, context));
+    recordOutcome('unblocked', Date.now() - startedAt);
     deps.logger.info('unblocked', { unblocked });
     return answer({ unblocked });
   });

@@ -1,6 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Outcome } from '../service/identify-service.js';
 
+/** What a request did, as its metrics' `outcome` says: /identify's and /lookup's kinds, and the privacy routes'. */
+export type RouteOutcome = Outcome | 'erased' | 'blocked' | 'unblocked';
+
 /**
  * What one invocation counts as it goes: Data API calls, retries, its outcome, the size of the group
  * it touched. This file is the scope's one owner: it creates the scope and every change to it goes
@@ -15,7 +18,7 @@ export interface RequestScope {
   signal?: AbortSignal;
   dataApiCalls: number;
   retries: number;
-  outcome?: Outcome;
+  outcome?: RouteOutcome;
   reconcileMs?: number;
   /** Contacts in the group the request touched (1 + secondaries), also for a group too large to answer. */
   groupSize?: number;
@@ -54,7 +57,7 @@ export function countRetry(): void {
   if (scope) scope.retries++;
 }
 
-export function recordOutcome(outcome: Outcome, reconcileMs: number): void {
+export function recordOutcome(outcome: RouteOutcome, reconcileMs: number): void {
   const scope = storage.getStore();
   if (scope) Object.assign(scope, { outcome, reconcileMs });
 }
