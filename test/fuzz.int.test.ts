@@ -3,7 +3,11 @@ import fc from 'fast-check';
 import { LOCAL_DEFAULTS } from 'local-data-api';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHandler as buildBlock } from '../functions/block.js';
+import { buildHandler as buildErase } from '../functions/erase.js';
 import { buildHandler } from '../functions/identify.js';
+import { buildHandler as buildLookup } from '../functions/lookup.js';
+import { buildHandler as buildUnblock } from '../functions/unblock.js';
 import { dropDatabase, ensureDatabase } from '../infra/local/mysql.js';
 import { createDependencies } from '../lib/runtime/container.js';
 import { DataApiExecutor } from '../lib/store/data-api/executor.js';
@@ -33,8 +37,11 @@ afterAll(async () => {
   await dropDatabase(stack().mysqlUrl, database);
 });
 
+/** Every row the service can write, in every table: a refused request changes none of them. */
 async function rowCount(): Promise<number> {
-  const [rows] = await pool.query('SELECT COUNT(*) AS n FROM Contact');
+  const [rows] = await pool.query(
+    'SELECT (SELECT COUNT(*) FROM Contact) + (SELECT COUNT(*) FROM BlockedValue) + (SELECT COUNT(*) FROM AuditRecord) + (SELECT COUNT(*) FROM Contact WHERE deletedAt IS NOT NULL) AS n',
+  );
   return Number((rows as { n: number }[])[0]!.n);
 }
 
@@ -61,6 +68,7 @@ const bodyObject = fc
     {
       email: fieldValue(emailish),
       phoneNumber: fieldValue(phoneish),
+      suppress: fieldValue(fc.boolean()),
       extra: fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'prototype', 'email ')), anyValue, { maxKeys: 2 }),
     },
     { requiredKeys: [] },
@@ -91,6 +99,48 @@ const contentType = fc.oneof(
   fc.string(),
 );
 const headers = fc.record({ 'content-type': contentType, 'x-extra': fc.string() }, { requiredKeys: ['content-type'] });
+
+// A valid body now and then, so that every route reaches the database too, not only its validation.
+const validBody = fc
+  .record({ email: fc.stringMatching(/^[a-z]{1,10}@[a-z]{1,8}\.io$/), phoneNumber: fc.stringMatching(/^[0-9]{4,12}$/) }, { requiredKeys: ['email'] })
+  .map((fields) => JSON.stringify(fields));
+const withValidOnes = fc.oneof({ weight: 1, arbitrary: validBody }, { weight: 1, arbitrary: body });
+
+describe('fuzzing the other routes (lookup, erase, block, unblock)', () => {
+  it('never answer 5xx, always explain a refusal in JSON, never write for a refused request', async () => {
+    const client = dataApiClient();
+    const target = { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database };
+    const deps = createDependencies({ ...target, requestTimeoutMs: 10_000 }, { client, logger: new Logger({ logLevel: 'SILENT' }) });
+    const routes = {
+      '/lookup': buildLookup(deps) as Handler,
+      '/erase': buildErase(deps) as Handler,
+      '/block': buildBlock(deps) as Handler,
+      '/unblock': buildUnblock(deps) as Handler,
+    };
+    const statuses: Record<string, number> = {};
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...(Object.keys(routes) as (keyof typeof routes)[])), withValidOnes, headers, async (path, text, headerValues) => {
+        const before = await rowCount();
+        const result = (await routes[path](apiEvent(text, headerValues as Record<string, string>, 'fuzz', path), lambdaContext())) as {
+          statusCode: number;
+          body: string;
+          headers: Record<string, string>;
+        };
+        statuses[`${path} ${result.statusCode}`] = (statuses[`${path} ${result.statusCode}`] ?? 0) + 1;
+        expect(result.statusCode).toBeLessThan(500);
+        if (result.statusCode >= 400) {
+          expect(Object.keys(JSON.parse(result.body))).toEqual(['message']);
+          expect(await rowCount()).toBe(before);
+        } else {
+          expect(result.statusCode).toBe(200);
+        }
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+    console.log(`fuzz (other routes): ${RUNS} cases, seed ${SEED}, statuses ${JSON.stringify(statuses)}`);
+    for (const path of Object.keys(routes)) expect(statuses[`${path} 200`], path).toBeGreaterThan(0);
+  });
+});
 
 describe('fuzzing the handler', () => {
   it('never answers 5xx, always explains a refusal in JSON, never writes for a refused request', async () => {

@@ -1,15 +1,16 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
-/** An API Gateway HTTP API (payload 2.0) event for POST /identify, as API Gateway sends it. */
+/** An API Gateway HTTP API (payload 2.0) event for POST `path` (/identify unless said), as API Gateway sends it. */
 export function apiEvent(
   body: string | undefined,
   headers: Record<string, string> = { 'content-type': 'application/json' },
   requestId = 'test',
+  path = '/identify',
 ): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
-    routeKey: 'POST /identify',
-    rawPath: '/identify',
+    routeKey: `POST ${path}`,
+    rawPath: path,
     rawQueryString: '',
     headers,
     requestContext: {
@@ -17,9 +18,9 @@ export function apiEvent(
       apiId: 'local',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method: 'POST', path: '/identify', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
       requestId,
-      routeKey: 'POST /identify',
+      routeKey: `POST ${path}`,
       stage: '$default',
       time: new Date().toISOString(),
       timeEpoch: Date.now(),
