@@ -50,8 +50,8 @@ const securitySchemes = {
   },
 };
 
-/** The answers every route shares besides its 200: the same refusals, the same shape. */
-function errorResponses() {
+/** The answers every route shares besides its 200: the same refusals, the same shape (422 only where an answer holds groups). */
+function errorResponses(options: { groups: boolean } = { groups: true }) {
   return {
     '400': {
       description:
@@ -77,7 +77,7 @@ function errorResponses() {
       description: 'The Content-Type is missing or not JSON. Nothing was written.',
       content: errorBody('Content-Type must be application/json'),
     },
-    '422': { description: GroupTooLargeResponse.description, content: errorBody(GroupTooLargeResponse.example) },
+    ...(options.groups ? { '422': { description: GroupTooLargeResponse.description, content: errorBody(GroupTooLargeResponse.example) } } : {}),
     '429': {
       description:
         "The stage's throttling limit (rate and burst, per stage) is exceeded: API Gateway answers before the function runs. Nothing was written; retry with backoff.",
@@ -110,7 +110,7 @@ function privacyRoute(route: {
       requestBody: { required: true, content: { 'application/json': { schema: route.request, examples: route.requestExamples } } },
       responses: {
         '200': { description: 'Done, with its audit record.', content: { 'application/json': { schema: route.response, examples: route.responseExamples } } },
-        ...errorResponses(),
+        ...errorResponses({ groups: false }),
       },
     },
   };

@@ -13,10 +13,10 @@ import { startOwnDataApi } from '../support/own-data-api.js';
 const document = parse(readFileSync(OPENAPI_PATH, 'utf8'));
 const ajv = new Ajv2020.default({ strict: false });
 for (const [name, schema] of Object.entries(document.components.schemas)) ajv.addSchema(schema as object, `#/components/schemas/${name}`);
-const responses = document.paths['/identify'].post.responses as Record<string, any>;
+const responsesOf = (path: string) => document.paths[path].post.responses as Record<string, any>;
 
-function conforms(status: number, body: unknown, headers: (name: string) => string | null | undefined) {
-  const documented = responses[String(status)];
+function conforms(status: number, body: unknown, headers: (name: string) => string | null | undefined, path = '/identify') {
+  const documented = responsesOf(path)[String(status)];
   expect(documented, `status ${status} is documented`).toBeDefined();
   const schema = documented.content['application/json'].schema;
   const check = ajv.compile({ $ref: schema.$ref });
@@ -51,6 +51,26 @@ describe('responses conform to openapi.yaml', () => {
       conforms(answer.status, answer.json, (name) => answer.headers.get(name));
     }
     expect([...seen].sort()).toEqual([200, 400, 413, 415]);
+  });
+
+  it('for every other route: its answers and its refusals', async () => {
+    const tag = uniqueTag();
+    const digits = uniqueDigits();
+    await postIdentify({ email: `ada.${tag}@example.com`, phoneNumber: `${digits}1` });
+    const calls: [string, unknown, number][] = [
+      ['/lookup', { phoneNumber: `${digits}1` }, 200],
+      ['/lookup', { email: 'no-at-sign' }, 400],
+      ['/block', { phoneNumber: `${digits}9` }, 200],
+      ['/unblock', { phoneNumber: `${digits}9` }, 200],
+      ['/unblock', { suppress: true }, 400],
+      ['/erase', { email: `ada.${tag}@example.com`, suppress: true }, 200],
+      ['/erase', { email: `ada.${tag}@example.com`, pad: 'p'.repeat(11_000) }, 413],
+    ];
+    for (const [path, body, status] of calls) {
+      const answer = await postIdentify(body, { 'content-type': 'application/json' }, { path });
+      expect(answer.status, `${path} ${JSON.stringify(body).slice(0, 80)}`).toBe(status);
+      conforms(answer.status, answer.json, (name) => answer.headers.get(name), path);
+    }
   });
 
   describe('when the database is unavailable', () => {
