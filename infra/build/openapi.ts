@@ -91,8 +91,8 @@ function errorResponses(options: { groups: boolean } = { groups: true }) {
   };
 }
 
-/** A privacy route's operation (/erase, /block, /unblock): its own body and answer, the shared refusals. */
-function privacyRoute(route: {
+/** A route's POST operation: its own body and answer, the shared refusals (422 where the answer holds groups). */
+function postOperation(route: {
   operationId: string;
   summary: string;
   description: string;
@@ -100,6 +100,8 @@ function privacyRoute(route: {
   requestExamples: object;
   response: object;
   responseExamples: object;
+  responseDescription: string;
+  answersGroups: boolean;
 }) {
   return {
     post: {
@@ -109,8 +111,8 @@ function privacyRoute(route: {
       security: [{ sigv4: [] }, { jwt: [JWT_EXAMPLE_SCOPE] }],
       requestBody: { required: true, content: { 'application/json': { schema: route.request, examples: route.requestExamples } } },
       responses: {
-        '200': { description: 'Done, with its audit record.', content: { 'application/json': { schema: route.response, examples: route.responseExamples } } },
-        ...errorResponses({ groups: false }),
+        '200': { description: route.responseDescription, content: { 'application/json': { schema: route.response, examples: route.responseExamples } } },
+        ...errorResponses({ groups: route.answersGroups }),
       },
     },
   };
@@ -194,51 +196,35 @@ export function openApiDocument() {
           },
         },
       },
-      '/lookup': {
-        post: {
-          operationId: 'lookup',
-          summary: 'Find the groups that hold an email or a phone, without creating or linking anything',
-          description:
-            'Read only: never writes, never merges. Blocked values are treated as absent, as in /identify. Granted on its own (a support tool), apart from /identify.',
-          security: [{ sigv4: [] }, { jwt: [JWT_EXAMPLE_SCOPE] }],
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': {
-                schema: ref('IdentifyRequest'),
-                examples: {
-                  both: { summary: 'An email and a phone, perhaps of two different groups', value: { email: 'george@hillvalley.edu', phoneNumber: '717171' } },
-                },
-              },
-            },
-          },
-          responses: {
-            '200': {
-              description: 'Every group that holds the email or the phone, apart, ordered by primaryContactId; [] when none.',
-              content: {
-                'application/json': {
-                  schema: ref('LookupResponse'),
-                  examples: {
-                    twoGroups: {
-                      summary: 'george@… in one group, 717171 in another: both, unmerged',
-                      value: {
-                        contacts: [
-                          { primaryContactId: 11, emails: ['george@hillvalley.edu'], phoneNumbers: ['919191'], secondaryContactIds: [] },
-                          { primaryContactId: 27, emails: ['biffsucks@hillvalley.edu'], phoneNumbers: ['717171'], secondaryContactIds: [] },
-                        ],
-                      },
-                    },
-                    none: { summary: 'No live contact holds either', value: { contacts: [] } },
-                  },
-                },
-              },
-            },
-            ...errorResponses(),
-          },
+      '/lookup': postOperation({
+        operationId: 'lookup',
+        summary: 'Find the groups that hold an email or a phone, without creating or linking anything',
+        description:
+          'Read only: never writes, never merges. Blocked values are treated as absent, as in /identify. Granted on its own (a support tool), apart from /identify.',
+        request: ref('IdentifyRequest'),
+        requestExamples: {
+          both: { summary: 'An email and a phone, perhaps of two different groups', value: { email: 'george@hillvalley.edu', phoneNumber: '717171' } },
         },
-      },
-      '/erase': privacyRoute({
+        response: ref('LookupResponse'),
+        responseDescription: 'Every group that holds the email or the phone, apart, ordered by primaryContactId; [] when none.',
+        answersGroups: true,
+        responseExamples: {
+          twoGroups: {
+            summary: 'george@… in one group, 717171 in another: both, unmerged',
+            value: {
+              contacts: [
+                { primaryContactId: 11, emails: ['george@hillvalley.edu'], phoneNumbers: ['919191'], secondaryContactIds: [] },
+                { primaryContactId: 27, emails: ['biffsucks@hillvalley.edu'], phoneNumbers: ['717171'], secondaryContactIds: [] },
+              ],
+            },
+          },
+          none: { summary: 'No live contact holds either', value: { contacts: [] } },
+        },
+      }),
+      '/erase': postOperation({
         operationId: 'erase',
+        responseDescription: 'Done, with its audit record.',
+        answersGroups: false,
         summary: 'Erase every group that holds an email or a phone (the right to erasure), optionally suppressing its values',
         description:
           'As one serializable step, every group that holds one of the values is erased: each live contact loses its email and phone and becomes a tombstone (deletedAt set, its id kept). With "suppress": true every email and phone of those groups, and the given values, become stored blocked values (their SHA-256, never in clear). Blocked values count here. An audit record is written with it. Repeating an erasure is harmless. Granted on its own (a privacy tool).',
@@ -252,8 +238,10 @@ export function openApiDocument() {
           nothing: { summary: 'No live contact held either value', value: { erased: { contacts: 0, primaryContactIds: [] } } },
         },
       }),
-      '/block': privacyRoute({
+      '/block': postOperation({
         operationId: 'block',
+        responseDescription: 'Done, with its audit record.',
+        answersGroups: false,
         summary: 'Store blocked values: emails or phones that identify nobody',
         description:
           'A stored blocked value acts as a configured one in /identify and /lookup: never matched, stored or answered. Kept as the SHA-256 of the normalised value. Stored rows are not rewritten. An audit record is written with it.',
@@ -262,8 +250,10 @@ export function openApiDocument() {
         response: ref('BlockResponse'),
         responseExamples: { blocked: { summary: 'Newly blocked', value: { blocked: 1 } }, again: { summary: 'Blocked already', value: { blocked: 0 } } },
       }),
-      '/unblock': privacyRoute({
+      '/unblock': postOperation({
         operationId: 'unblock',
+        responseDescription: 'Done, with its audit record.',
+        answersGroups: false,
         summary: 'Remove stored blocked values (the configured lists stay)',
         description: 'An audit record is written with it.',
         request: ref('BlockRequest'),

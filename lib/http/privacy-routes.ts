@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { recordOutcome, runInRequestScope } from '../runtime/request-scope.js';
+import { type RouteOutcome, recordOutcome, runInRequestScope } from '../runtime/request-scope.js';
+import type { IdentifyCall } from '../service/identify-service.js';
 import type { AuditContext } from '../store/privacy-repository.js';
 import type { PrivacyDependencies } from './dependencies.js';
 import { loggedCaller } from './middleware/caller-identity.js';
@@ -12,42 +13,33 @@ import { routeCall } from './route-call.js';
  */
 
 type Event = Pick<APIGatewayProxyEventV2, 'body' | 'requestContext'>;
+type Route = (deps: PrivacyDependencies, event: Event, context: Partial<Context>, signal?: AbortSignal) => Promise<APIGatewayProxyResultV2>;
 
-export function eraseHttp(deps: PrivacyDependencies, event: Event, context: Partial<Context>, signal?: AbortSignal): Promise<APIGatewayProxyResultV2> {
-  return runInRequestScope(context, signal, async () => {
-    const { request, suppress } = parseEraseRequest(event.body);
-    const startedAt = Date.now();
-    const erased = await deps.privacy.erase(request, suppress, auditContext(event, context), routeCall(deps.logger, context));
-    recordOutcome('erased', Date.now() - startedAt);
-    deps.logger.info('erased', { contacts: erased.contacts, groups: erased.primaryContactIds.length, suppress });
-    return answer({ erased });
-  });
+/** One privacy route: `act` validates the body and calls the use case with the audit context; its answer is logged (counts only) and sent. */
+function privacyRoute<T extends object>(
+  outcome: RouteOutcome,
+  act: (deps: PrivacyDependencies, body: unknown, audit: AuditContext, call: IdentifyCall) => Promise<T>,
+): Route {
+  return (deps, event, context, signal) =>
+    runInRequestScope(context, signal, async () => {
+      const startedAt = Date.now();
+      const audit = { caller: loggedCaller(event) ?? null, requestId: context.awsRequestId ?? null };
+      const answer = await act(deps, event.body, audit, routeCall(deps.logger, context));
+      recordOutcome(outcome, Date.now() - startedAt);
+      deps.logger.info(outcome, { answer, durationMs: Date.now() - startedAt });
+      return { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(answer) };
+    });
 }
 
-export function blockHttp(deps: PrivacyDependencies, event: Event, context: Partial<Context>, signal?: AbortSignal): Promise<APIGatewayProxyResultV2> {
-  return runInRequestScope(context, signal, async () => {
-    const startedAt = Date.now();
-    const blocked = await deps.privacy.block(parseBlockRequest(event.body), auditContext(event, context), routeCall(deps.logger, context));
-    recordOutcome('blocked', Date.now() - startedAt);
-    deps.logger.info('blocked', { blocked });
-    return answer({ blocked });
-  });
-}
+export const eraseHttp = privacyRoute('erased', async (deps, body, audit, call) => {
+  const { request, suppress } = parseEraseRequest(body);
+  return { erased: await deps.privacy.erase(request, suppress, audit, call) };
+});
 
-export function unblockHttp(deps: PrivacyDependencies, event: Event, context: Partial<Context>, signal?: AbortSignal): Promise<APIGatewayProxyResultV2> {
-  return runInRequestScope(context, signal, async () => {
-    const startedAt = Date.now();
-    const unblocked = await deps.privacy.unblock(parseBlockRequest(event.body), auditContext(event, context), routeCall(deps.logger, context));
-    recordOutcome('unblocked', Date.now() - startedAt);
-    deps.logger.info('unblocked', { unblocked });
-    return answer({ unblocked });
-  });
-}
+export const blockHttp = privacyRoute('blocked', async (deps, body, audit, call) => ({
+  blocked: await deps.privacy.block(parseBlockRequest(body), audit, call),
+}));
 
-function auditContext(event: Event, context: Partial<Context>): AuditContext {
-  return { caller: loggedCaller(event) ?? null, requestId: context.awsRequestId ?? null };
-}
-
-function answer(body: object): APIGatewayProxyResultV2 {
-  return { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
-}
+export const unblockHttp = privacyRoute('unblocked', async (deps, body, audit, call) => ({
+  unblocked: await deps.privacy.unblock(parseBlockRequest(body), audit, call),
+}));

@@ -1,23 +1,16 @@
-import { LOCAL_DEFAULTS } from 'local-data-api';
 import { describe, expect, it } from 'vitest';
 import { answerFromTable } from '../../test/support/expected-group.js';
-import { dataApiClient, postIdentify, sql, stack, uniqueDigits, uniqueTag } from '../../test/support/helpers.js';
+import { countingExecutor, postIdentify, sql, uniqueDigits, uniqueTag } from '../../test/support/helpers.js';
 import { seededEmail, seedGroup } from '../../test/support/large-group-seeder.js';
 import { GroupTooLarge } from '../errors.js';
 import { RETRY } from '../runtime/container.js';
 import { ContactRepository } from '../store/contact-repository.js';
-import { DataApiExecutor, type DataApiOperation } from '../store/data-api/executor.js';
 import { FIRST_READ_ROWS } from '../store/page-budget.js';
 import { IdentifyService } from './identify-service.js';
 
 // Groups of any size, through the real SDK, the local Data API server (which refuses responses
 // over 1 MiB, as AWS does) and MySQL or MariaDB. Groups are seeded straight into the table.
-const calls: DataApiOperation[] = [];
-const executor = new DataApiExecutor(
-  dataApiClient(),
-  { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database: stack().dbName },
-  { onCall: (operation) => calls.push(operation) },
-);
+const { executor, calls } = countingExecutor();
 const service = new IdentifyService({ repository: new ContactRepository(executor), retry: RETRY });
 
 async function identify(email: string | null, phoneNumber: string | null) {

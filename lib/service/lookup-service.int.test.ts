@@ -1,21 +1,14 @@
-import { LOCAL_DEFAULTS } from 'local-data-api';
 import { describe, expect, it } from 'vitest';
-import { dataApiClient, rowsTagged, sql, stack, uniqueDigits, uniqueTag } from '../../test/support/helpers.js';
+import { countingExecutor, rowsTagged, sql, uniqueDigits, uniqueTag } from '../../test/support/helpers.js';
 import { seedGroup } from '../../test/support/large-group-seeder.js';
 import { RETRY } from '../runtime/container.js';
 import { ContactRepository } from '../store/contact-repository.js';
-import { DataApiExecutor, type DataApiOperation } from '../store/data-api/executor.js';
 import { IdentifyService } from './identify-service.js';
 import { LookupService } from './lookup-service.js';
 
 // POST /lookup's use case through the real SDK, the local Data API server and the database: what it
 // answers, that it writes nothing, and what it costs.
-const calls: DataApiOperation[] = [];
-const executor = new DataApiExecutor(
-  dataApiClient(),
-  { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database: stack().dbName },
-  { onCall: (operation) => calls.push(operation) },
-);
+const { executor, calls } = countingExecutor();
 const repository = new ContactRepository(executor);
 const identifyService = new IdentifyService({ repository, retry: RETRY });
 const lookupService = new LookupService({ repository, retry: RETRY });

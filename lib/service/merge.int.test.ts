@@ -1,24 +1,17 @@
-import { LOCAL_DEFAULTS } from 'local-data-api';
 import { describe, expect, it } from 'vitest';
-import { dataApiClient, rowsTagged, sql, stack, uniqueDigits, uniqueTag } from '../../test/support/helpers.js';
+import { countingExecutor, rowsTagged, sql, uniqueDigits, uniqueTag } from '../../test/support/helpers.js';
 import type { IdentifyRequest } from '../contacts/model.js';
 import { reconcile } from '../contacts/reconcile.js';
 import { Conflict } from '../errors.js';
 import { RETRY } from '../runtime/container.js';
 import { ContactRepository } from '../store/contact-repository.js';
-import { DataApiExecutor, type DataApiOperation } from '../store/data-api/executor.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
 import { IdentifyService } from './identify-service.js';
 
 // A merge of tidy groups is one conditional UPDATE in autocommit (path 2 of docs/CONCURRENCY.md):
 // through the real SDK, the local Data API server and MySQL or MariaDB, what it costs, and that it writes
 // nothing when the groups moved between the read and the write.
-const calls: DataApiOperation[] = [];
-const executor = new DataApiExecutor(
-  dataApiClient(),
-  { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database: stack().dbName },
-  { onCall: (operation) => calls.push(operation) },
-);
+const { executor, calls } = countingExecutor();
 const repository = new ContactRepository(executor);
 const service = new IdentifyService({ repository, retry: RETRY });
 

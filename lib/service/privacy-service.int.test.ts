@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
-import { LOCAL_DEFAULTS } from 'local-data-api';
 import { describe, expect, it } from 'vitest';
-import { dataApiClient, rowsTagged, sql, stack, uniqueDigits, uniqueTag } from '../../test/support/helpers.js';
+import { countingExecutor, rowsTagged, sql, uniqueDigits, uniqueTag } from '../../test/support/helpers.js';
 import { seedGroup } from '../../test/support/large-group-seeder.js';
 import { BadInput } from '../errors.js';
 import { RETRY } from '../runtime/container.js';
 import { ContactRepository } from '../store/contact-repository.js';
-import { DataApiExecutor, type DataApiOperation } from '../store/data-api/executor.js';
 import { PrivacyRepository } from '../store/privacy-repository.js';
 import { IdentifyService } from './identify-service.js';
 import { LookupService } from './lookup-service.js';
@@ -15,12 +13,7 @@ import { PrivacyService } from './privacy-service.js';
 // /erase, /block and /unblock through the real SDK, the local Data API server and the database:
 // what each writes (tombstones, hashes, audit records), what stays in clear (nothing erased), and how
 // stored blocked values act in /identify and /lookup.
-const calls: DataApiOperation[] = [];
-const executor = new DataApiExecutor(
-  dataApiClient(),
-  { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database: stack().dbName },
-  { onCall: (operation) => calls.push(operation) },
-);
+const { executor, calls } = countingExecutor();
 const contacts = new ContactRepository(executor);
 const identifyService = new IdentifyService({ repository: contacts, retry: RETRY });
 const lookupService = new LookupService({ repository: contacts, retry: RETRY });

@@ -4,7 +4,7 @@ import { LOCAL_DEFAULTS } from 'local-data-api';
 import mysql from 'mysql2/promise';
 import { inject } from 'vitest';
 import { ContactRepository } from '../../lib/store/contact-repository.js';
-import { DataApiExecutor } from '../../lib/store/data-api/executor.js';
+import { DataApiExecutor, type DataApiOperation } from '../../lib/store/data-api/executor.js';
 import type { FinalRow } from '../concurrency/check.js';
 import { gatewaySigner } from './sign.js';
 
@@ -27,6 +27,17 @@ function dataApiExecutor(client = dataApiClient()): DataApiExecutor {
     secretArn: LOCAL_DEFAULTS.secretArn,
     database: stack().dbName,
   });
+}
+
+/** A Data API executor on the test database that records every Data API call it makes, in order. */
+export function countingExecutor(): { executor: DataApiExecutor; calls: DataApiOperation[] } {
+  const calls: DataApiOperation[] = [];
+  const executor = new DataApiExecutor(
+    dataApiClient(),
+    { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database: stack().dbName },
+    { onCall: (operation) => calls.push(operation) },
+  );
+  return { executor, calls };
 }
 
 export function repository(): ContactRepository {
