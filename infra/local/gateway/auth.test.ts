@@ -93,7 +93,7 @@ describe('authorize: the signature, then the grant on the route', () => {
   });
 
   it('grants nothing on a path that is no route: the function answers it (404), as API Gateway answers Not Found', async () => {
-    expect(await authorize(await signedRequest('/erase', ownKeys('support')), LOCAL_PRINCIPALS, ROUTES)).toMatchObject({ allowed: true });
+    expect(await authorize(await signedRequest('/no-such-route', ownKeys('support')), LOCAL_PRINCIPALS, ROUTES)).toMatchObject({ allowed: true });
     expect(await authorize(await signedRequest('/nowhere', ownKeys('checkout')), LOCAL_PRINCIPALS, ROUTES)).toMatchObject({ allowed: true });
   });
 
