@@ -15,17 +15,18 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PROJECT_ENTRIES = ['serverless.yml', 'package.json', 'tsconfig.json', 'functions', 'lib', 'infra/aws'];
 const run = promisify(execFile);
 
-/** The JWT choice as an operator makes it at deploy time (docs/DEPLOY.md), for a generic OAuth2 provider. */
+/**
+ * The JWT choice as an operator makes it at deploy time (docs/DEPLOY.md), for a generic OAuth2 provider:
+ * each route's scope is serverless.yml's default jwtScopePrefix (identify/) and the route's name.
+ */
 export const EXAMPLE_JWT = {
   issuer: 'https://auth.example.com/',
   audiences: ['https://identify.example.com', 'identify-backends'],
-  scopes: ['identify/invoke', 'identify/admin'],
 };
 export const EXAMPLE_JWT_PARAMS = [
   '--param=authorizer=jwt',
   `--param=jwtIssuer=${EXAMPLE_JWT.issuer}`,
   `--param=jwtAudience=${EXAMPLE_JWT.audiences.join(', ')}`,
-  `--param=jwtScopes=${EXAMPLE_JWT.scopes.join(',')}`,
 ];
 
 /** The environment of a machine with no AWS account: no keys, no profile, no config files. */

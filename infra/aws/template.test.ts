@@ -26,7 +26,7 @@ interface Packaged {
 let workspace: PackagingWorkspace;
 let validator: TemplateValidator;
 const stages: Record<'dev' | 'prod' | 'local' | 'devMax6' | 'devJwt' | 'qaThrottled', Packaged> = {} as never;
-const { issuer: JWT_ISSUER, audiences: JWT_AUDIENCES, scopes: JWT_SCOPES } = EXAMPLE_JWT;
+const { issuer: JWT_ISSUER, audiences: JWT_AUDIENCES } = EXAMPLE_JWT;
 
 async function npmPackage(stage: string, ...extra: string[]): Promise<Packaged> {
   const dir = await workspace.package(stage, ...extra);
@@ -70,6 +70,21 @@ function statementsOf(template: Template, roleId: string): Statement[] {
   return (props(template, roleId).Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((policy) => policy.PolicyDocument.Statement);
 }
 const actions = (statement: Statement) => [statement.Action].flat();
+
+/** Every API route of a template: its key, its properties, and the logical id of the function its integration invokes. */
+function routesOf(template: Template): { routeKey: string; functionId: string; properties: Record<string, any> }[] {
+  return Object.values(template.Resources)
+    .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
+    .map((resource) => {
+      const properties = resource.Properties as Record<string, any>;
+      const integrationId = properties.Target['Fn::Join'][1][1].Ref as string;
+      const functionId = props(template, integrationId).IntegrationUri['Fn::GetAtt'][0] as string;
+      return { routeKey: properties.RouteKey as string, functionId, properties };
+    });
+}
+
+/** A Fn::Sub string with each ${Reference} written <Reference>, as a stand-in for what CloudFormation substitutes. */
+const substituted = (text: string) => text.replace(/\$\{([^}]+)\}/g, (_, name: string) => `<${name}>`);
 
 describe('npm run package', () => {
   it('writes the templates and one zip per function, with no AWS credentials', () => {
@@ -228,23 +243,25 @@ describe('who may call the API', () => {
 
   it('requires IAM authorization (SigV4) on every route by default, on every deployed stage', () => {
     for (const stage of ['dev', 'prod', 'devMax6', 'qaThrottled'] as const) {
-      for (const route of ['Lookup', 'Erase', 'Block', 'Unblock']) {
-        expect(props(stages[stage].template, `HttpApiRoutePost${route}`).AuthorizationType, `${stage} ${route}`).toBe('AWS_IAM');
+      const routes = routesOf(stages[stage].template);
+      expect(
+        routes.map((route) => route.routeKey),
+        stage,
+      ).toEqual(expect.arrayContaining(['POST /identify', 'POST /lookup', 'POST /erase', 'POST /block', 'POST /unblock']));
+      for (const { routeKey, properties } of routes) {
+        expect(properties.AuthorizationType, `${stage} ${routeKey}`).toBe('AWS_IAM');
+        expect(properties.AuthorizerId, `${stage} ${routeKey}`).toBeUndefined();
+        expect(properties.AuthorizationScopes, `${stage} ${routeKey}`).toBeUndefined();
       }
-      const route = props(stages[stage].template, ROUTE);
-      expect(route.AuthorizationType, stage).toBe('AWS_IAM');
-      expect(route.AuthorizerId, stage).toBeUndefined();
-      expect(route.AuthorizationScopes, stage).toBeUndefined();
       expect(ofType(stages[stage].template, 'AWS::ApiGatewayV2::Authorizer'), stage).toEqual([]);
     }
   });
 
-  it('requires a JWT from the configured issuer, for the configured audience, with one of the scopes, when a stage chooses jwt', () => {
+  it('requires a JWT from the configured issuer, for the configured audience, when a stage chooses jwt', () => {
     const template = stages.devJwt.template;
     const route = props(template, ROUTE);
     expect(route.AuthorizationType).toBe('JWT');
     expect(route.AuthorizerId).toEqual({ Ref: AUTHORIZER });
-    expect(route.AuthorizationScopes).toEqual(JWT_SCOPES);
     expect(res(template, AUTHORIZER).Type).toBe('AWS::ApiGatewayV2::Authorizer');
     expect(props(template, AUTHORIZER)).toEqual({
       ApiId: { Ref: 'HttpApi' },
@@ -255,6 +272,25 @@ describe('who may call the API', () => {
     });
     // The authorizer is the only addition: no function, no role, no permission comes with it.
     expect(Object.keys(template.Resources).sort()).toEqual([...Object.keys(dev().Resources), AUTHORIZER].sort());
+  });
+
+  it('on a JWT stage, requires on each route exactly its own scope: a token for /lookup does not open /identify, nor the reverse', () => {
+    const template = stages.devJwt.template;
+    // serverless.yml's default jwtScopePrefix, identify/, then the route's name.
+    expect(props(template, 'HttpApiRoutePostIdentify').AuthorizationScopes).toEqual(['identify/identify']);
+    expect(props(template, 'HttpApiRoutePostLookup').AuthorizationScopes).toEqual(['identify/lookup']);
+    const routes = routesOf(template);
+    expect(routes.map((route) => route.routeKey)).toEqual(expect.arrayContaining(['POST /identify', 'POST /lookup']));
+    for (const { routeKey, functionId, properties } of routes) {
+      expect(properties.AuthorizationType, routeKey).toBe('JWT');
+      expect(properties.AuthorizerId, routeKey).toEqual({ Ref: AUTHORIZER });
+      // The scope names the function behind the route (identify/erase for the erase function, and so on)...
+      const functionName = props(template, functionId).FunctionName as string;
+      expect(properties.AuthorizationScopes, routeKey).toEqual([`identify/${functionName.replace(/^identify-dev-/, '')}`]);
+    }
+    // ...and no two routes share one: API Gateway lets a token through when it holds any one of the route's scopes.
+    const scopes = routes.flatMap((route) => route.properties.AuthorizationScopes as string[]);
+    expect(new Set(scopes).size).toBe(scopes.length);
   });
 
   it('throttles every stage: dev and prod by their params, any other stage by the defaults or the command line', () => {
@@ -278,17 +314,40 @@ describe('who may call the API', () => {
       expect((outputs.LookupInvokePolicyStatement!.Value as { 'Fn::Sub': string })['Fn::Sub'], stage).toContain('/$default/POST/lookup"');
       const statement = (outputs.IdentifyInvokePolicyStatement!.Value as { 'Fn::Sub': string })['Fn::Sub'];
       // A JSON document once CloudFormation has substituted the references.
-      const substituted = statement.replace(/\$\{([^}]+)\}/g, (_, name: string) => `<${name}>`);
-      expect(JSON.parse(substituted), stage).toEqual({
-        Effect: 'Allow',
-        Action: 'execute-api:Invoke',
-        Resource: INVOKE_ARN.replace(/\$\{([^}]+)\}/g, (_, name: string) => `<${name}>`),
-      });
+      expect(JSON.parse(substituted(statement)), stage).toEqual({ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: substituted(INVOKE_ARN) });
     }
     // The ARN names the route as it is deployed: the stage's name, then the route key's method and path.
     const routeKey = props(dev(), ROUTE).RouteKey as string;
     const stageName = props(dev(), 'HttpApiStage').StageName as string;
     expect(INVOKE_ARN.endsWith(`:\${HttpApi}/${stageName}/${routeKey.replace(' ', '')}`)).toBe(true);
+  });
+
+  it('outputs one grant per route, for exactly the routes there are: its ARN and the statement that allows that route alone', () => {
+    for (const stage of ['dev', 'prod', 'devJwt', 'qaThrottled', 'local'] as const) {
+      const { template } = stages[stage];
+      const expected: Record<string, unknown> = {};
+      for (const { routeKey } of routesOf(template)) {
+        const [method, path] = routeKey.split(' ') as [string, string];
+        const name = path.slice(1, 2).toUpperCase() + path.slice(2);
+        const arn = INVOKE_ARN.replace('POST/identify', `${method}${path}`);
+        expected[`${name}InvokeArn`] = { 'Fn::Sub': arn };
+        expected[`${name}InvokePolicyStatement`] = { 'Fn::Sub': JSON.stringify({ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: arn }) };
+        for (const output of [`${name}InvokeArn`, `${name}InvokePolicyStatement`]) {
+          expect(template.Outputs?.[output]?.Description, `${stage} ${output}`).toContain(` ${routeKey} on this stage`);
+        }
+      }
+      const invokeOutputs = Object.entries(template.Outputs ?? {}).filter(([name]) => /Invoke/.test(name));
+      expect(Object.fromEntries(invokeOutputs.map(([name, output]) => [name, output.Value])), stage).toEqual(expected);
+      expect(Object.keys(expected), stage).toEqual(
+        expect.arrayContaining(['IdentifyInvokeArn', 'IdentifyInvokePolicyStatement', 'LookupInvokeArn', 'LookupInvokePolicyStatement']),
+      );
+    }
+    // Each statement grants one route: the identify grant does not reach /lookup, nor the reverse.
+    const outputs = dev().Outputs!;
+    const resourceOf = (name: string) => JSON.parse(substituted((outputs[name]!.Value as { 'Fn::Sub': string })['Fn::Sub'])).Resource as string;
+    expect(resourceOf('IdentifyInvokePolicyStatement')).toMatch(/\/POST\/identify$/);
+    expect(resourceOf('LookupInvokePolicyStatement')).toMatch(/\/POST\/lookup$/);
+    expect(resourceOf('IdentifyInvokePolicyStatement')).not.toContain('*');
   });
 
   it('has no CORS configuration and no OPTIONS route: callers are backends, never browsers', () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -46,5 +47,25 @@ describe('openapi.yaml', () => {
     // No CORS: said in words, and no OPTIONS operation.
     expect(document.info.description).toMatch(/no CORS/);
     expect(document.paths['/identify'].options).toBeUndefined();
+  });
+
+  it('gives each route its own JWT scope, the one a stage with the default jwtScopePrefix requires (infra/aws/authorizer.cjs)', () => {
+    const document = parse(readFileSync(OPENAPI_PATH, 'utf8'));
+    const authorizer = createRequire(import.meta.url)('../aws/authorizer.cjs') as {
+      routeAuthorizer(choice: { kind: 'jwt'; scopePrefix: string }, name: string): { scopes: string[] };
+    };
+    const declared = document.components.securitySchemes.jwt.flows.clientCredentials.scopes;
+    const required: string[] = [];
+    for (const [path, operations] of Object.entries<Record<string, { security: Record<string, string[]>[] }>>(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const scopes = operation.security.flatMap((requirement) => requirement.jwt ?? []);
+        expect(scopes, `${method} ${path}`).toEqual(authorizer.routeAuthorizer({ kind: 'jwt', scopePrefix: 'identify/' }, path.slice(1)).scopes);
+        expect(declared[scopes[0]!], `${method} ${path}`).toBe(`Call ${method.toUpperCase()} ${path}, and nothing else`);
+        required.push(...scopes);
+      }
+    }
+    expect(required).toEqual(expect.arrayContaining(['identify/identify', 'identify/lookup']));
+    expect(new Set(required).size).toBe(required.length);
+    expect(Object.keys(declared).sort()).toEqual([...required].sort());
   });
 });

@@ -27,7 +27,9 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const errorBody = (example: string) => ({ 'application/json': { schema: ref('ErrorResponse'), example: { message: example } } });
 
 // Who may call (docs/DEPLOY.md): one of these per stage, IAM unless the stage's params choose JWT.
-const JWT_EXAMPLE_SCOPE = 'identify/invoke';
+// Each route is granted on its own: its own execute-api ARN, or its own scope, jwtScopePrefix (default
+// identify/) and the route's name (infra/aws/authorizer.cjs).
+const jwtScope = (route: string) => `identify/${route}`;
 const securitySchemes = {
   sigv4: {
     type: 'apiKey',
@@ -35,16 +37,17 @@ const securitySchemes = {
     in: 'header',
     'x-amazon-apigateway-authtype': 'awsSigv4',
     description:
-      'AWS Signature Version 4 (service execute-api) by an IAM principal allowed execute-api:Invoke on this route: the stack outputs the exact ARN (IdentifyInvokeArn) and the policy statement (IdentifyInvokePolicyStatement). Temporary credentials add X-Amz-Security-Token. The default on every stage.',
+      'AWS Signature Version 4 (service execute-api) by an IAM principal allowed execute-api:Invoke on this route: the stack outputs the exact ARN and the policy statement of each route (IdentifyInvokeArn and IdentifyInvokePolicyStatement, LookupInvokeArn and LookupInvokePolicyStatement, ...). Temporary credentials add X-Amz-Security-Token. The default on every stage.',
   },
   jwt: {
     type: 'oauth2',
     description:
-      'On a stage deployed with authorizer=jwt: an OAuth2 access token (client credentials) from the stage\'s jwtIssuer, for its jwtAudience, holding one of its jwtScopes, as "Authorization: Bearer <token>". The token URL and scope are those of your provider; the ones here are examples.',
+      'On a stage deployed with authorizer=jwt: an OAuth2 access token (client credentials) from the stage\'s jwtIssuer, for its jwtAudience, holding the scope of the route it calls (jwtScopePrefix, default identify/, then the route: identify/identify, identify/lookup, ...), as "Authorization: Bearer <token>". A token for one route is refused on the others. The token URL is your provider\'s; the one here is an example.',
     flows: {
       clientCredentials: {
         tokenUrl: 'https://auth.example.com/oauth2/token',
-        scopes: { [JWT_EXAMPLE_SCOPE]: "Call POST /identify (the scope named by the stage's jwtScopes param)" },
+        // Filled in by openApiDocument from each operation's own scope.
+        scopes: {} as Record<string, string>,
       },
     },
   },
@@ -108,7 +111,7 @@ function postOperation(route: {
       operationId: route.operationId,
       summary: route.summary,
       description: route.description,
-      security: [{ sigv4: [] }, { jwt: [JWT_EXAMPLE_SCOPE] }],
+      security: [{ sigv4: [] }, { jwt: [jwtScope(route.operationId)] }],
       requestBody: { required: true, content: { 'application/json': { schema: route.request, examples: route.requestExamples } } },
       responses: {
         '200': { description: route.responseDescription, content: { 'application/json': { schema: route.response, examples: route.responseExamples } } },
@@ -119,7 +122,7 @@ function postOperation(route: {
 }
 
 export function openApiDocument() {
-  return {
+  const document = {
     openapi: '3.1.0',
     info: {
       title: 'identify',
@@ -141,7 +144,7 @@ export function openApiDocument() {
         post: {
           operationId: 'identify',
           summary: 'Reconcile a contact and answer with its whole group',
-          security: [{ sigv4: [] }, { jwt: [JWT_EXAMPLE_SCOPE] }],
+          security: [{ sigv4: [] }, { jwt: [jwtScope('identify')] }],
           requestBody: {
             required: true,
             content: {
@@ -277,6 +280,17 @@ export function openApiDocument() {
       securitySchemes,
     },
   };
+  // The JWT scheme declares each operation's own scope, and what it opens: that route alone.
+  const scopes: Record<string, string> = {};
+  for (const [path, operations] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      for (const requirement of operation.security) {
+        for (const scope of requirement.jwt ?? []) scopes[scope] = `Call ${method.toUpperCase()} ${path}, and nothing else`;
+      }
+    }
+  }
+  const jwt = { ...securitySchemes.jwt, flows: { clientCredentials: { ...securitySchemes.jwt.flows.clientCredentials, scopes } } };
+  return { ...document, components: { ...document.components, securitySchemes: { ...securitySchemes, jwt } } };
 }
 
 export const OPENAPI_PATH = join(PROJECT_ROOT, 'docs', 'openapi.yaml');

@@ -4,7 +4,7 @@ import { DataApiExecutor } from '../../lib/store/data-api/executor.js';
 import { runMigrations } from '../../lib/store/migrations/index.js';
 import { resolveDatabase } from './database/resolve-database.js';
 import type { LocalPrincipal } from './gateway/auth.js';
-import { LOCAL_PRINCIPAL } from './gateway/local-principal.js';
+import { LOCAL_PRINCIPAL, LOCAL_PRINCIPALS } from './gateway/local-principal.js';
 import { startGateway } from './gateway/server.js';
 import { dropDatabase, ensureDatabase } from './mysql.js';
 import { startServerlessOffline } from './offline.js';
@@ -188,8 +188,8 @@ async function startFront(
   stopAll.push(offline.stop);
   const urls = invokeUrls(offline.lambdaPort);
   const invokeUrl = urls.byPath['/identify']!;
-  const principal = options.auth ? LOCAL_PRINCIPAL : null;
-  const gateway = await startGateway({ port, invokeUrls: urls, principal, accountId: LOCAL_PRINCIPAL.accountId }).catch((error: unknown) => {
+  const principals = options.auth ? LOCAL_PRINCIPALS : null;
+  const gateway = await startGateway({ port, invokeUrls: urls, principals, accountId: LOCAL_PRINCIPAL.accountId }).catch((error: unknown) => {
     throw (error as { code?: string }).code === 'EADDRINUSE' ? portInUse(port, 'PORT') : error;
   });
   stopAll.push(gateway.close);

@@ -74,6 +74,26 @@ describe('authorization at the local gateway (SigV4 for execute-api, local/local
     expect(answer.json.contact).toEqual({ primaryContactId: rows[0]!.id, emails: [email], phoneNumbers: [], secondaryContactIds: [] });
   });
 
+  it('grants a caller its own routes only: support/support reads through /lookup, and gets 403 naming the route on /identify, writing nothing', async () => {
+    const tag = uniqueTag();
+    const support = { accessKeyId: 'support', secretAccessKey: 'support' };
+    const refused = await postIdentify({ email: `support.${tag}@example.com` }, json, { credentials: support });
+    expect(refused.status).toBe(403);
+    expect(refused.json).toEqual({
+      message:
+        'User: arn:aws:iam::000000000000:user/support is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:local/$default/POST/identify',
+    });
+    expect(await rowsTagged(tag)).toEqual([]);
+    // The same person, recorded by a caller granted /identify (local/local), is found by support.
+    const email = `found.${tag}@example.com`;
+    expect((await postIdentify({ email }, json)).status).toBe(200);
+    const found = await callGateway(JSON.stringify({ email }), json, { path: '/lookup', credentials: support });
+    expect(found.status).toBe(200);
+    const rows = await rowsTagged(tag);
+    expect(found.json).toEqual({ contacts: [{ primaryContactId: rows[0]!.id, emails: [email], phoneNumbers: [], secondaryContactIds: [] }] });
+    expect(rows).toHaveLength(1);
+  });
+
   it("answers the signed curl that `npm start` prints, run with the machine's curl", async () => {
     const tag = uniqueTag();
     const email = `curl.${tag}@example.com`;

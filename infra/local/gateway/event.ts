@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { IamCaller } from './auth.js';
+import { type IamCaller, LOCAL_API_ID } from './auth.js';
 
 /**
  * The API Gateway HTTP API event (payload format 2.0) for one raw request, built the way API Gateway
@@ -62,7 +62,7 @@ export function buildEvent(request: RawRequest, context: EventContext): GatewayE
     ...(rawQueryString ? { queryStringParameters: queryParameters(rawQueryString) } : {}),
     requestContext: {
       accountId: context.accountId,
-      apiId: 'local',
+      apiId: LOCAL_API_ID,
       ...(context.caller ? { authorizer: { iam: context.caller } } : {}),
       domainName: host,
       domainPrefix: host.split('.')[0]!,

@@ -7,8 +7,9 @@ import { type GatewayResponse, gatewayError, INTERNAL_ERROR, mapResult } from '.
 
 /**
  * The local stand-in for API Gateway (HTTP API): it takes the raw request, refuses what the gateway
- * refuses (a body over 10 MB, a missing or bad SigV4 signature), builds the payload 2.0 event itself,
- * invokes the function through the Lambda invoke endpoint, and answers as the gateway maps the result.
+ * refuses (a body over 10 MB, a missing or bad SigV4 signature, a principal not granted the route),
+ * builds the payload 2.0 event itself, invokes the function through the Lambda invoke endpoint, and
+ * answers as the gateway maps the result.
  * No CORS: no access-control-* header is ever added, as on an HTTP API without a CORS configuration.
  */
 
@@ -21,8 +22,8 @@ export interface GatewayOptions {
   port: number;
   /** The Lambda invoke URL of each route's function, by path, and of the function that answers any other path. */
   invokeUrls: { byPath: Record<string, string>; fallback: string };
-  /** The principal whose signatures are accepted; null turns authorization off (AUTH=none). */
-  principal: LocalPrincipal | null;
+  /** The principals whose signatures are accepted, each on the routes it is granted; null turns authorization off (AUTH=none). */
+  principals: readonly [LocalPrincipal, ...LocalPrincipal[]] | null;
   accountId: string;
 }
 
@@ -36,13 +37,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const invokers = new Map(Object.entries(options.invokeUrls.byPath).map(([path, url]) => [path, lambdaInvoker(url, INTEGRATION_TIMEOUT_MS)]));
   const fallback = lambdaInvoker(options.invokeUrls.fallback, INTEGRATION_TIMEOUT_MS);
   const invokerFor = (target: string) => invokers.get(target.split('?')[0]!) ?? fallback;
+  const routes = new Set(invokers.keys());
   const handle = async (request: IncomingMessage): Promise<GatewayResponse> => {
     const body = await readBody(request);
     if (body === null) return gatewayError(413, 'Request Entity Too Large');
     const requestId = `${randomBytes(10).toString('base64').replace(/[+/=]/g, '').slice(0, 14)}EMA=`;
     let caller: Parameters<typeof buildEvent>[1]['caller'];
-    if (options.principal) {
-      const verdict = await authorize({ method: request.method!, target: request.url!, headers: request.headers, body }, options.principal);
+    if (options.principals) {
+      const verdict = await authorize({ method: request.method!, target: request.url!, headers: request.headers, body }, options.principals, routes);
       if (!verdict.allowed) return withRequestId(gatewayError(403, verdict.message), requestId);
       caller = verdict.caller;
     }
