@@ -1,7 +1,15 @@
+import { LOCAL_DEFAULTS } from 'local-data-api';
 import { describe, expect, it } from 'vitest';
+import { Conflict } from '../../lib/errors.js';
 import { RETRY } from '../../lib/runtime/container.js';
 import { IdentifyService } from '../../lib/service/identify-service.js';
-import { repository, rowsTagged, stack, uniqueDigits, uniqueTag } from '../support/helpers.js';
+import { LookupService } from '../../lib/service/lookup-service.js';
+import { PrivacyService } from '../../lib/service/privacy-service.js';
+import { ContactRepository } from '../../lib/store/contact-repository.js';
+import { DataApiExecutor } from '../../lib/store/data-api/executor.js';
+import { PrivacyRepository } from '../../lib/store/privacy-repository.js';
+import type { SqlExecutor } from '../../lib/store/sql-executor.js';
+import { dataApiClient, repository, rowsTagged, stack, uniqueDigits, uniqueTag } from '../support/helpers.js';
 
 // Races inside one process, each call on its own Data API connection. The multi-process
 // randomized checker (checker.int.test.ts) covers the general case.
@@ -71,5 +79,88 @@ describe('racing requests', () => {
     expect(primaries[0]!.email).toBe(email(0));
     expect(rows.filter((row) => row !== primaries[0]).every((row) => row.linkedId === primaries[0]!.id)).toBe(true);
     expect(rows).toHaveLength(N);
+  });
+});
+
+// A stored blocked value is treated as absent by /identify. The write that follows its read must
+// still find it blocked: when an unblock commits between the read and the write, and a lookup sees
+// the value unblocked and no row of the request yet, the request can only come after both, so it
+// must match (and link into) the group that holds the value, not store the request without it.
+describe('an unblock racing an identify that found the value blocked', () => {
+  const executor = new DataApiExecutor(dataApiClient(), {
+    resourceArn: LOCAL_DEFAULTS.resourceArn,
+    secretArn: LOCAL_DEFAULTS.secretArn,
+    database: stack().dbName,
+  });
+  const call = { timeLeftMs: () => 25_000 };
+  const audit = { caller: null, requestId: null };
+  const privacy = new PrivacyService({ repository: new PrivacyRepository(executor), retry: RETRY });
+  const lookup = new LookupService({ repository: new ContactRepository(executor), retry: RETRY });
+
+  /** An identify service whose statements pass through `hook` first (inside transactions too). */
+  function hookedService(hook: (text: string, inTransaction: boolean) => Promise<void>) {
+    const wrap = (inner: SqlExecutor, inTransaction: boolean): SqlExecutor => ({
+      async run(text, params) {
+        await hook(text, inTransaction);
+        return inner.run(text, params);
+      },
+      transaction: (work) => inner.transaction((tx) => work(wrap(tx, true))),
+    });
+    return new IdentifyService({ repository: new ContactRepository(wrap(executor, false)), retry: RETRY });
+  }
+
+  /** Alice's group holds the shop's phone, then the phone is blocked; returns what the race needs. */
+  async function blockedShopPhone() {
+    const tag = uniqueTag();
+    const shop = uniqueDigits();
+    const alice = await service.identify({ email: `alice.${tag}@x.io`, phoneNumber: shop }, call);
+    await privacy.block({ email: null, phoneNumber: shop }, audit, call);
+    const meanwhile = async () => {
+      await privacy.unblock({ email: null, phoneNumber: shop }, audit, call);
+      return lookup.lookup({ email: `bob.${tag}@x.io`, phoneNumber: shop }, call);
+    };
+    return { tag, shop, alice: alice.response.contact, meanwhile };
+  }
+
+  async function expectBobLinkedToAlice(answer: Awaited<ReturnType<IdentifyService['identify']>>, setup: Awaited<ReturnType<typeof blockedShopPhone>>) {
+    // The lookup saw the phone unblocked and no Bob: Bob's request comes after it, and the phone links him to Alice.
+    expect(answer.response.contact).toMatchObject({
+      primaryContactId: setup.alice.primaryContactId,
+      emails: [`alice.${setup.tag}@x.io`, `bob.${setup.tag}@x.io`],
+      phoneNumbers: [setup.shop],
+    });
+    const rows = (await rowsTagged(setup.tag)).filter((row) => row.deletedAt === null);
+    expect(rows.map((row) => [row.email, row.phoneNumber, row.linkedId])).toEqual([
+      [`alice.${setup.tag}@x.io`, setup.shop, null],
+      [`bob.${setup.tag}@x.io`, setup.shop, setup.alice.primaryContactId],
+    ]);
+  }
+
+  it('the one-statement insert (path 2) re-checks that the value is still blocked', async () => {
+    const setup = await blockedShopPhone();
+    let seen: Awaited<ReturnType<LookupService['lookup']>> | undefined;
+    const racing = hookedService(async (text) => {
+      if (!seen && /^\s*INSERT INTO Contact/.test(text)) seen = await setup.meanwhile();
+    });
+    const bob = await racing.identify({ email: `bob.${setup.tag}@x.io`, phoneNumber: setup.shop }, call);
+    expect(seen?.contacts.map((group) => group.primaryContactId)).toEqual([setup.alice.primaryContactId]);
+    await expectBobLinkedToAlice(bob, setup);
+  });
+
+  it('the locked transaction (path 3) re-checks it too', async () => {
+    const setup = await blockedShopPhone();
+    let conflicted = false;
+    let seen: Awaited<ReturnType<LookupService['lookup']>> | undefined;
+    const racing = hookedService(async (text, inTransaction) => {
+      // The first write fails as a lost race would, so the next attempt takes the locked path.
+      if (!conflicted && /^\s*INSERT INTO Contact/.test(text)) {
+        conflicted = true;
+        throw new Conflict('a race lost on purpose');
+      }
+      if (conflicted && !seen && inTransaction) seen = await setup.meanwhile();
+    });
+    const bob = await racing.identify({ email: `bob.${setup.tag}@x.io`, phoneNumber: setup.shop }, call);
+    expect(seen?.contacts.map((group) => group.primaryContactId)).toEqual([setup.alice.primaryContactId]);
+    await expectBobLinkedToAlice(bob, setup);
   });
 });
