@@ -94,7 +94,8 @@ describe('the database cut off while requests flow', () => {
       const answer = await invoke(handler, requests[r.index]!.body);
       final.push({ index: r.index, status: answer.status, body: answer.json, startedAt, endedAt: Date.now() });
     }
-    const verdict = check(requests, final, await finalRows(tag, digits));
+    // A request cut off may have written before its 503: its row is then answered only by its retry.
+    const verdict = check(requests, final, await finalRows(tag, digits), { everyWriteAnswered: false });
     expect(verdict.violations).toEqual([]);
     expect(server.openTransactions()).toBe(0);
   });

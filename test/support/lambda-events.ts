@@ -1,15 +1,16 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
-/** An API Gateway HTTP API (payload 2.0) event for POST /identify, as API Gateway sends it. */
+/** An API Gateway HTTP API (payload 2.0) event for POST /identify (or another route's `path`), as API Gateway sends it. */
 export function apiEvent(
   body: string | undefined,
   headers: Record<string, string> = { 'content-type': 'application/json' },
   requestId = 'test',
+  path = '/identify',
 ): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
-    routeKey: 'POST /identify',
-    rawPath: '/identify',
+    routeKey: `POST ${path}`,
+    rawPath: path,
     rawQueryString: '',
     headers,
     requestContext: {
@@ -17,9 +18,9 @@ export function apiEvent(
       apiId: 'local',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method: 'POST', path: '/identify', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
       requestId,
-      routeKey: 'POST /identify',
+      routeKey: `POST ${path}`,
       stage: '$default',
       time: new Date().toISOString(),
       timeEpoch: Date.now(),
@@ -50,9 +51,14 @@ export function lambdaContext(budgetMs = 29_000, requestId = 'test'): Context {
 
 export type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 
-export async function invoke(handler: Handler, body: unknown, options: { headers?: Record<string, string>; budgetMs?: number } = {}) {
+export async function invoke(
+  handler: Handler,
+  body: unknown,
+  options: { headers?: Record<string, string>; budgetMs?: number; path?: string; requestId?: string } = {},
+) {
   const text = typeof body === 'string' || body === undefined ? body : JSON.stringify(body);
-  const result = (await handler(apiEvent(text, options.headers), lambdaContext(options.budgetMs))) as APIGatewayProxyStructuredResultV2;
+  const event = apiEvent(text, options.headers, options.requestId, options.path);
+  const result = (await handler(event, lambdaContext(options.budgetMs, options.requestId))) as APIGatewayProxyStructuredResultV2;
   let json: any;
   try {
     json = JSON.parse(String(result.body));
