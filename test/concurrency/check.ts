@@ -25,7 +25,7 @@ export interface FinalRow {
   deletedAt?: string | null;
 }
 
-export interface Contact {
+interface Contact {
   primaryContactId: number;
   emails: string[];
   phoneNumbers: string[];
@@ -87,7 +87,7 @@ const older = (a: FinalRow, b: FinalRow) => (a.createdAt < b.createdAt ? -1 : a.
 const distinct = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => v !== null))];
 
 /** The contract's view of a set of rows: primary first, then row order; distinct values. */
-export function expectedView(rows: FinalRow[]): Contact {
+function expectedView(rows: FinalRow[]): Contact {
   const sorted = [...rows].sort(older);
   const primary = sorted[0]!;
   return {
