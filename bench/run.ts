@@ -29,13 +29,33 @@ import { measureLargeGroups, printLargeGroups } from './large-groups.js';
  *   (a) HTTP (SigV4-signed) through the local gateway, serverless-offline, the handler and the local Data API server;
  *   (b) the handler called in-process, with the local Data API server;
  *   (c) the same handler and reconciliation code on a direct mysql2 adapter (the floor).
- * Then Data API calls and SQL statements per kind of request (counted by the local server), and the
- * cold start of the bundled function. Prints a table; writes JSON and an SVG chart to bench/.results/
- * (untracked); --save also writes them to bench/results/ (tracked), for the record.
+ * Then Data API calls and SQL statements per kind of request (counted by the local server), the
+ * cold start of the bundled function, and large groups (bench/large-groups.ts). Prints a table; writes
+ * JSON and an SVG chart to bench/.results/ (untracked); --save also writes them to bench/results/
+ * (tracked), for the record. --sections runs only some parts; --help lists the options.
  *
  * MYSQL_URL and DB_NAME are honoured as by npm start, but DB_NAME defaults to identify_bench: the
  * benchmark empties and seeds its database, so it never touches the local data by default.
  */
+const SECTION_NAMES = ['throughput', 'calls', 'cold-start', 'large-groups'] as const;
+type Section = (typeof SECTION_NAMES)[number];
+const USAGE = `npm run bench -- [options]
+
+  --sections LIST     which parts to run, of ${SECTION_NAMES.join(',')} (default: all)
+                      throughput: the three paths at each concurrency; calls: Data API calls and SQL
+                      statements per kind of request; cold-start: the bundled function in fresh
+                      processes; large-groups: groups of 20,000 and 100,000 (read, merge, lookup, erase)
+  --paths LIST        a,b,c (default a,b,c): (a) HTTP, (b) in-process handler + Data API, (c) direct mysql2
+  --concurrency LIST  default 1,8,32
+  --duration S        seconds per cell after the warm-up (default 5)
+  --warmup S          default 1
+  --seed N            the workload's seed (default 42)
+  --customers N       customers seeded before each cell (default 5000)
+  --out DIR           where latest.json, latest.svg and a dated copy go (default bench/.results)
+  --save              also write latest.json and latest.svg to bench/results (tracked)
+  --help              this text
+
+MYSQL_URL and DB_NAME (default identify_bench, emptied and seeded) as for npm start.`;
 const { values: flags } = parseArgs({
   options: {
     duration: { type: 'string', default: '5' },
@@ -46,8 +66,21 @@ const { values: flags } = parseArgs({
     customers: { type: 'string', default: '5000' },
     out: { type: 'string', default: join(PROJECT_ROOT, 'bench/.results') },
     save: { type: 'boolean', default: false },
+    sections: { type: 'string', default: SECTION_NAMES.join(',') },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const SECTIONS = new Set(flags.sections.split(',').filter(Boolean) as Section[]);
+for (const section of SECTIONS) {
+  if (!SECTION_NAMES.includes(section)) {
+    console.error(`unknown section ${JSON.stringify(section)}: use ${SECTION_NAMES.join(', ')}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
 const SAVED_RESULTS = join(PROJECT_ROOT, 'bench/results');
 const DURATION_MS = Number(flags.duration) * 1000;
 const WARMUP_MS = Number(flags.warmup) * 1000;
@@ -110,7 +143,7 @@ async function main() {
     dataApiPort: 0,
     mysqlUrl: MYSQL_URL,
     dbName: DB_NAME,
-    offline: PATHS.includes('a'),
+    offline: SECTIONS.has('throughput') && PATHS.includes('a'),
     dataApi: DATA_API_OPTIONS,
   });
   console.log(`benchmark database ${DB_NAME} (emptied and seeded for each cell) on ${stack.database}`);
@@ -119,19 +152,25 @@ async function main() {
   try {
     const senders = makeSenders(stack, direct);
     const cells: CellResult[] = [];
-    for (const concurrency of LEVELS) {
-      for (const path of PATHS) {
-        await resetDatabase(pool);
-        cells.push(await runCell(path, concurrency, senders[path]));
+    if (SECTIONS.has('throughput')) {
+      for (const concurrency of LEVELS) {
+        for (const path of PATHS) {
+          await resetDatabase(pool);
+          cells.push(await runCell(path, concurrency, senders[path]));
+        }
       }
     }
     const cpuAfter = cpuCheckMs();
-    progress('counting calls per kind of request…');
-    const perKind = await countPerKind(pool, stack, senders, direct);
-    progress('measuring the cold start…');
-    const coldStart = await measureColdStart(stack);
-    progress('large groups…');
-    const largeGroups = await measureLargeGroups(stack, pool, DB_NAME);
+    const section = <T>(name: Section, label: string, work: () => Promise<T>): Promise<T | undefined> => {
+      if (!SECTIONS.has(name)) return Promise.resolve(undefined);
+      progress(label);
+      return work();
+    };
+    const perKind = await section('calls', 'counting calls per kind of request…', () => countPerKind(pool, stack, senders, direct));
+    const coldStart = await section('cold-start', 'measuring the cold start…', () => measureColdStart(stack));
+    // Run alone, on the table as the other sections leave it: the seeded customers.
+    if (SECTIONS.has('large-groups') && cells.length === 0 && !perKind) await resetDatabase(pool);
+    const largeGroups = await section('large-groups', 'large groups…', () => measureLargeGroups(stack, pool, DB_NAME));
     progress('');
     const report = {
       date: new Date().toISOString(),
@@ -155,7 +194,7 @@ async function main() {
       largeGroups,
     };
     printReport(report);
-    printLargeGroups(largeGroups);
+    if (largeGroups) printLargeGroups(largeGroups);
     writeResults(report, cells);
   } finally {
     clientAgent.destroy();
@@ -172,10 +211,11 @@ function writeResults(report: { date: string }, cells: CellResult[]) {
   for (const folder of folders) {
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'latest.json'), JSON.stringify(report, null, 2));
-    writeFileSync(join(folder, 'latest.svg'), renderChart(cells, PATH_LABEL));
+    if (cells.length > 0) writeFileSync(join(folder, 'latest.svg'), renderChart(cells, PATH_LABEL));
   }
   writeFileSync(join(flags.out, `${stamp}.json`), JSON.stringify(report, null, 2));
-  console.log(`\nwrote ${folders.map((folder) => join(folder, 'latest.json')).join(' and ')}, with latest.svg beside (and ${stamp}.json)`);
+  const chart = cells.length > 0 ? ', with latest.svg beside' : '';
+  console.log(`\nwrote ${folders.map((folder) => join(folder, 'latest.json')).join(' and ')}${chart} (and ${stamp}.json)`);
 }
 
 type Sender = (request: BenchRequest) => Promise<number>;
@@ -223,7 +263,7 @@ function postStatus(url: string, headers: Record<string, string>, body: string):
 }
 
 async function resetDatabase(pool: mysql.Pool): Promise<void> {
-  await pool.query('TRUNCATE TABLE Contact');
+  for (const table of ['Contact', 'BlockedValue', 'AuditRecord']) await pool.query(`TRUNCATE TABLE ${table}`);
   const customers = seedCustomers(CUSTOMERS);
   for (let i = 0; i < customers.length; i += 1000) {
     const chunk = customers.slice(i, i + 1000).map((c) => [c.email, c.phone, 'primary']);
@@ -344,8 +384,8 @@ interface BenchReport {
   machine: { cpus: number; cpuModel: string | undefined; memoryGiB: number; node: string; cpuCheckMs: { beforeCells: number; afterCells: number } };
   settings: { durationS: number; warmupS: number; seed: number; customers: number; mix: string };
   throughput: CellResult[];
-  perKind: Awaited<ReturnType<typeof countPerKind>>;
-  coldStart: Awaited<ReturnType<typeof measureColdStart>>;
+  perKind?: Awaited<ReturnType<typeof countPerKind>>;
+  coldStart?: Awaited<ReturnType<typeof measureColdStart>>;
 }
 
 function printReport(report: BenchReport) {
@@ -358,8 +398,19 @@ function printReport(report: BenchReport) {
     `machine speed: 200,000 SHA-256 in ${check.beforeCells} ms before the cells, ${check.afterCells} ms after (the same work; on a shared VM it drifts: compare runs only at like speed)`,
   );
   console.log(
-    `workload: ${report.settings.mix}, seed ${report.settings.seed}, ${report.settings.customers} customers to start, ${report.settings.durationS} s per cell after ${report.settings.warmupS} s warm-up\n`,
+    `workload: ${report.settings.mix}, seed ${report.settings.seed}, ${report.settings.customers} customers to start, ${report.settings.durationS} s per cell after ${report.settings.warmupS} s warm-up; sections ${[...SECTIONS].join(', ')}\n`,
   );
+  if (cells.length > 0) printThroughput(cells);
+  if (report.perKind) printPerKind(report.perKind);
+  const cold = report.coldStart;
+  if (cold) {
+    console.log(
+      `\ncold start: bundle ${cold.bundleKB} KB minified; in a fresh Node process, load ${cold.medianLoadMs} ms, load + first answer ${cold.medianLoadAndFirstAnswerMs} ms, whole process ${cold.medianProcessWallMs} ms (median of ${cold.runs}; statuses ${cold.statuses.join(',')})`,
+    );
+  }
+}
+
+function printThroughput(cells: CellResult[]) {
   console.log('| path | concurrency | req/s | p50 ms | p95 ms | p99 ms | errors |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const cell of cells)
@@ -375,18 +426,17 @@ function printReport(report: BenchReport) {
   const b = cells.find((c) => c.path === 'b' && c.concurrency === top);
   const c = cells.find((c) => c.path === 'c' && c.concurrency === top);
   if (b && c) console.log(`\n(b) / (c) throughput at concurrency ${top}: ${Math.round((b.rps / c.rps) * 100)}% (target ≥ 60%)`);
+}
+
+function printPerKind(perKind: NonNullable<BenchReport['perKind']>) {
   console.log('\n| kind of request | Data API calls | by operation | SQL statements via Data API | SQL statements direct |');
   console.log('| --- | ---: | --- | ---: | ---: |');
-  for (const [kind, row] of Object.entries(report.perKind)) {
+  for (const [kind, row] of Object.entries(perKind)) {
     const ops = Object.entries(row.callsByOperation)
       .map(([op, n]) => `${op} ${n}`)
       .join(', ');
     console.log(`| ${kind} | ${row.dataApiCalls} | ${ops} | ${row.statementsViaDataApi} | ${row.statementsDirect} |`);
   }
-  const cold = report.coldStart;
-  console.log(
-    `\ncold start: bundle ${cold.bundleKB} KB minified; in a fresh Node process, load ${cold.medianLoadMs} ms, load + first answer ${cold.medianLoadAndFirstAnswerMs} ms, whole process ${cold.medianProcessWallMs} ms (median of ${cold.runs}; statuses ${cold.statuses.join(',')})`,
-  );
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;

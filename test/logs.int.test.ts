@@ -7,16 +7,18 @@ import { createDependencies } from '../lib/runtime/container.js';
 import { uniqueDigits, uniqueTag } from './support/helpers.js';
 import { apiEvent, type Handler, invoke, lambdaContext } from './support/lambda-events.js';
 import { loggedLines } from './support/middy-chain.js';
-import { startOwnDataApi } from './support/own-data-api.js';
+import { type OwnDataApi, startOwnDataApi } from './support/own-data-api.js';
 
-// No email or phone number appears in any log line of a run: the handler's structured logs
-// (Powertools, at DEBUG) and the local Data API server's call log, over good, bad and failing requests.
+// No email or phone number appears in any log line of a run: the handlers' structured logs
+// (Powertools, at DEBUG) and the local Data API server's call log, over good, bad and failing requests
+// on every route, the values a run erases and blocks included.
 let server: LocalDataApi;
 const serverLines: string[] = [];
 let handler: Handler;
+let handlers: OwnDataApi['handlers'];
 
 beforeAll(async () => {
-  ({ server, handler } = await startOwnDataApi({
+  ({ server, handler, handlers } = await startOwnDataApi({
     server: { log: (line) => serverLines.push(line) },
     logger: new Logger({ serviceName: 'identify', logLevel: 'DEBUG' }),
   }));
@@ -69,6 +71,50 @@ describe('logs', () => {
       .split('\n')
       .filter((l) => l.trim())) {
       expect(JSON.parse(line)).toHaveProperty('function_request_id');
+    }
+  });
+
+  it('of /lookup, /erase, /block and /unblock carry counts and ids, never a value, erased and blocked ones included', async () => {
+    const tag = uniqueTag();
+    const digits = uniqueDigits();
+    const emails = [`lorraine.${tag}@hillvalley.edu`, `mcfly.${tag}@hillvalley.edu`, `biff.${tag}@hillvalley.edu`, `doc.${tag}@hillvalley.edu`];
+    const phones = [`${digits}1`, `${digits}2`, `${digits}3`];
+    const shop = `${digits}0`;
+    const send = (route: keyof OwnDataApi['handlers'], body: unknown, options: { budgetMs?: number } = {}) =>
+      invoke(handlers[route], body, { path: `/${route}`, ...options });
+    const statuses: number[] = [];
+    const lines = await loggedLines(async () => {
+      const run = async (route: keyof OwnDataApi['handlers'], body: unknown, options?: { budgetMs?: number }) =>
+        statuses.push((await send(route, body, options)).status);
+      await run('identify', { email: emails[0], phoneNumber: phones[0] });
+      await run('identify', { email: emails[1], phoneNumber: phones[0] });
+      await run('identify', { email: emails[2], phoneNumber: shop });
+      await run('lookup', { email: emails[1], phoneNumber: shop }); // two groups
+      await run('block', { phoneNumber: shop });
+      await run('identify', { email: emails[3], phoneNumber: shop }); // the blocked phone left out
+      await run('lookup', { phoneNumber: shop }); // only a blocked value: 400
+      await run('unblock', { phoneNumber: shop });
+      await run('erase', { email: emails[0], suppress: true }); // lorraine, mcfly and phone 1 erased and blocked
+      await run('identify', { email: emails[1] }); // a suppressed value: 400
+      await run('erase', { phoneNumber: phones[2] }); // nobody
+      await run('block', { email: emails[3], phoneNumber: phones[1] });
+      await run('unblock', { email: emails[3] });
+      await run('erase', { email: `${emails[2]} x` }); // invalid email, quoting it would leak
+      await run('block', { [emails[2]!]: phones[1] }); // an unknown field named after an email
+      await run('unblock', `{"phoneNumber":"${phones[1]}"`); // malformed JSON
+      await run('lookup', { email: emails[2], phoneNumber: `${phones[1]}x` }); // invalid phone
+      server.faults.unreachable = true;
+      await run('erase', { email: emails[2] }, { budgetMs: 300 }); // 503
+      await run('lookup', { email: emails[2] }, { budgetMs: 300 }); // 503
+      server.faults.unreachable = false;
+    });
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 400, 200, 200, 400, 200, 200, 200, 400, 400, 400, 400, 503, 503]);
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const messages = parsed.map((line) => line.message);
+    for (const message of ['looked up', 'erased', 'blocked', 'unblocked', 'rejected', 'unavailable']) expect(messages, message).toContain(message);
+    expect(parsed.filter((line) => line.message === 'erased').map((line) => line.contacts)).toEqual([2, 0]);
+    for (const line of [...lines, ...serverLines]) {
+      for (const secret of [...emails, ...phones, shop, tag, digits]) expect(line, line).not.toContain(secret);
     }
   });
 

@@ -3,18 +3,19 @@ import type { LocalDataApi } from 'local-data-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { uniqueDigits, uniqueTag } from './support/helpers.js';
 import { type Handler, invoke } from './support/lambda-events.js';
-import { startOwnDataApi } from './support/own-data-api.js';
+import { type OwnDataApi, startOwnDataApi } from './support/own-data-api.js';
 
 // Metrics in CloudWatch embedded metric format, one document per invocation, written to stdout.
 let server: LocalDataApi;
 let handler: Handler;
+let handlers: OwnDataApi['handlers'];
 
 beforeAll(async () => {
   const disabled = process.env.POWERTOOLS_METRICS_DISABLED;
   delete process.env.POWERTOOLS_METRICS_DISABLED;
   const metrics = new Metrics({ namespace: 'Identify', serviceName: 'identify' });
   process.env.POWERTOOLS_METRICS_DISABLED = disabled;
-  ({ server, handler } = await startOwnDataApi({ metrics }));
+  ({ server, handler, handlers } = await startOwnDataApi({ metrics }));
 });
 afterAll(async () => server?.close());
 
@@ -87,5 +88,26 @@ describe('metrics', () => {
     ]);
     const directive = docs[0]!._aws.CloudWatchMetrics[0]!;
     expect(directive.Metrics).toContainEqual({ Name: 'GroupSize', Unit: 'Count' });
+  });
+
+  it('of /lookup, /erase, /block and /unblock: one document per invocation, by route, with no email or phone in it', async () => {
+    const tag = uniqueTag();
+    const digits = uniqueDigits();
+    const values = [`a.${tag}@x.io`, `b.${tag}@x.io`, `${digits}1`, `${digits}2`];
+    const send = (route: keyof OwnDataApi['handlers'], body: unknown) => invoke(handlers[route], body, { path: `/${route}` });
+    const docs = await emitted(async () => {
+      await send('identify', { email: values[0], phoneNumber: values[2] });
+      await send('lookup', { email: values[0] });
+      await send('block', { email: values[1], phoneNumber: values[3] });
+      await send('lookup', { email: values[1] }); // only a blocked value: 400
+      await send('unblock', { phoneNumber: values[3] });
+      await send('erase', { phoneNumber: values[2], suppress: true });
+    });
+    expect(docs.map((doc) => doc.route)).toEqual(['POST /identify', 'POST /lookup', 'POST /block', 'POST /lookup', 'POST /unblock', 'POST /erase']);
+    expect(docs[3]!.outcome).toBe('rejected');
+    for (const doc of docs.filter((_, i) => i !== 3)) expect(doc.DataApiCalls).toBeGreaterThan(0);
+    for (const doc of docs) {
+      for (const secret of [...values, tag, digits]) expect(JSON.stringify(doc)).not.toContain(secret);
+    }
   });
 });

@@ -54,7 +54,9 @@ export class IdentifyService {
   private async attempt(request: IdentifyRequest, afterConflict: boolean): Promise<Omit<IdentifyResult, 'attempts'>> {
     const repository = this.options.repository;
     const read = await repository.findGroups(request);
-    // A stored blocked value matched nothing and is stored nowhere: the request goes on without it.
+    // A stored blocked value matched nothing and is stored nowhere: the request goes on without it, and
+    // every write below re-checks that it is still blocked (`dropped`), as it re-checks the rest of the read.
+    const dropped = { email: read.blocked.email ? request.email : null, phoneNumber: read.blocked.phone ? request.phoneNumber : null };
     request = withoutBlocked(request, read.blocked);
     const rows = read.rows;
     const plan = reconcile(rows, request);
@@ -62,22 +64,27 @@ export class IdentifyService {
     if (kind === 'read') return settled(rows, plan, request);
 
     if (!afterConflict && kind === 'create') {
-      return settled(rows, plan, request, await repository.insertPrimaryIfAbsent(request));
+      return settled(rows, plan, request, await repository.insertPrimaryIfAbsent(request, dropped));
     }
     if (!afterConflict && kind === 'link') {
       assertReturnable(rows, plan, request);
-      return carriedOut(rows, plan, request, await repository.insertSecondaryIfUnchanged(request, rows, plan.primaryId!));
+      return carriedOut(rows, plan, request, await repository.insertSecondaryIfUnchanged(request, rows, plan.primaryId!, dropped));
     }
     if (!afterConflict && kind === 'merge' && !plan.insert && rootsAreLivePrimaries(read)) {
       assertReturnable(rows, plan, request);
-      await repository.relinkGroupsIfUnchanged(request, read, plan.primaryId!, plan.relink.length);
+      await repository.relinkGroupsIfUnchanged(request, read, plan.primaryId!, plan.relink.length, dropped);
       return carriedOut(rows, plan, request);
     }
-    const written = await repository.withLockedGroups(request, read, (locked) => {
-      const lockedPlan = reconcile(locked, request);
-      assertReturnable(locked, lockedPlan, request); // before any write: a refused answer writes nothing
-      return lockedPlan;
-    });
+    const written = await repository.withLockedGroups(
+      request,
+      read,
+      (locked) => {
+        const lockedPlan = reconcile(locked, request);
+        assertReturnable(locked, lockedPlan, request); // before any write: a refused answer writes nothing
+        return lockedPlan;
+      },
+      dropped,
+    );
     return carriedOut(written.rows, written.plan, request, written.insertedId);
   }
 }

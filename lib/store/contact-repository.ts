@@ -8,6 +8,7 @@ import {
   INSERT_PRIMARY_IF_ABSENT,
   INSERT_SECONDARY_IF_UNCHANGED,
   keyParams as keys,
+  LOCK_DROPPED_KEYS,
   relinkGroupsIfUnchangedSql,
   relinkGroupsSql,
   rootList,
@@ -63,14 +64,17 @@ export class ContactRepository {
     });
   }
 
-  /** Inserts a new primary unless a live row has the email or phone by now. Returns its id, or throws Conflict. */
-  async insertPrimaryIfAbsent(request: IdentifyRequest): Promise<number> {
-    const result = await this.db.run(INSERT_PRIMARY_IF_ABSENT, keys(request));
+  /**
+   * Inserts a new primary unless a live row has the email or phone by now. Returns its id, or throws Conflict.
+   * `dropped`, here and below: the keys the read found blocked and left out; the write re-checks that they still are.
+   */
+  async insertPrimaryIfAbsent(request: IdentifyRequest, dropped?: IdentifyRequest): Promise<number> {
+    const result = await this.db.run(INSERT_PRIMARY_IF_ABSENT, keys(request, dropped));
     return insertedIdOrConflict(result.affectedRows, result.insertId, 'the email or phone appeared meanwhile');
   }
 
   /** Inserts a new secondary of `group`'s primary unless the group or the keys changed since it was read. */
-  async insertSecondaryIfUnchanged(request: IdentifyRequest, group: readonly ContactRow[], primaryId: number): Promise<number> {
+  async insertSecondaryIfUnchanged(request: IdentifyRequest, group: readonly ContactRow[], primaryId: number, dropped?: IdentifyRequest): Promise<number> {
     let secondaryCount = 0;
     let secondaryIdSum = 0;
     for (const row of group) {
@@ -78,7 +82,7 @@ export class ContactRepository {
       secondaryCount++;
       secondaryIdSum += row.id;
     }
-    const result = await this.db.run(INSERT_SECONDARY_IF_UNCHANGED, { ...keys(request), primaryId, secondaryCount, secondaryIdSum });
+    const result = await this.db.run(INSERT_SECONDARY_IF_UNCHANGED, { ...keys(request, dropped), primaryId, secondaryCount, secondaryIdSum });
     return insertedIdOrConflict(result.affectedRows, result.insertId, 'the group changed meanwhile');
   }
 
@@ -90,10 +94,10 @@ export class ContactRepository {
    * the statement changed anything else (nothing, if a premise failed). Only for reads where
    * `rootsAreLivePrimaries` holds; the rest take withLockedGroups.
    */
-  async relinkGroupsIfUnchanged(request: IdentifyRequest, known: GroupRows, primaryId: number, changes: number): Promise<void> {
+  async relinkGroupsIfUnchanged(request: IdentifyRequest, known: GroupRows, primaryId: number, changes: number, dropped?: IdentifyRequest): Promise<void> {
     const roots = rootList(known.roots);
     if (roots.sql === null) throw new Error('a merge needs the roots it merges');
-    const params: SqlParams = { ...keys(request), ...roots.params, primaryId };
+    const params: SqlParams = { ...keys(request, dropped), ...roots.params, primaryId };
     for (const [i, root] of known.roots.entries()) {
       const secondaries = known.rows.filter((row) => row.linkedId === root);
       params[`secondaryCount${i}`] = secondaries.length;
@@ -109,7 +113,7 @@ export class ContactRepository {
    * the plan, commit. Throws Conflict (after rolling back) when the groups moved between the read and
    * the lock. Whatever `planFor` throws rolls the transaction back: nothing is written.
    */
-  async withLockedGroups(request: IdentifyRequest, known: GroupRows, planFor: (rows: ContactRow[]) => Plan): Promise<LockedWrite> {
+  async withLockedGroups(request: IdentifyRequest, known: GroupRows, planFor: (rows: ContactRow[]) => Plan, dropped?: IdentifyRequest): Promise<LockedWrite> {
     const roots = rootList(known.roots);
     return this.db.transaction(async (tx) => {
       // Small groups come back whole with the locks (one call); the first read sized the rows.
@@ -123,6 +127,10 @@ export class ContactRepository {
         throw new Conflict('a group was merged or created between the read and the lock');
       }
       if (head.blocked.email || head.blocked.phone) throw new Conflict('a key was blocked between the read and the lock');
+      const droppedKeys = Number(dropped?.email != null) + Number(dropped?.phoneNumber != null);
+      if (droppedKeys > 0 && Number((await tx.run(LOCK_DROPPED_KEYS, keys(request, dropped))).rows[0]?.[0]) !== droppedKeys) {
+        throw new Conflict('a key was unblocked between the read and the lock');
+      }
       const rows = sortRows(await readRest(tx, head, readLockedPage));
       const plan = planFor(rows);
       const primaryId = plan.primaryId;

@@ -149,9 +149,14 @@ SELECT JSON_ARRAYAGG(JSON_ARRAY(q.id, q.email, q.phoneNumber, q.linkedId, q.isPr
 // Neither key is a stored blocked value, re-checked inside each conditional write: its probes lock the
 // keys' places in BlockedValue's primary key, so a /block racing with the write waits for it, or the
 // write finds the value blocked and writes nothing (a Conflict: the next read treats it as absent).
+// The same the other way: a key the read found blocked (and the plan left out, :droppedEmail and
+// :droppedPhone) must still be blocked, so an /unblock racing with the write waits for it, or the
+// write writes nothing and the next read matches the value.
 const NOT_BLOCKED = `
    AND NOT ${isBlocked('email', ':email')}
-   AND NOT ${isBlocked('phone', ':phone')}`;
+   AND NOT ${isBlocked('phone', ':phone')}
+   AND (:droppedEmail IS NULL OR ${isBlocked('email', ':droppedEmail')})
+   AND (:droppedPhone IS NULL OR ${isBlocked('phone', ':droppedPhone')})`;
 
 // A new customer, in one autocommit statement. Under REPEATABLE READ the NOT EXISTS probes of an
 // INSERT ... SELECT take shared next-key locks on the email and phone index ranges (gap included),
@@ -180,10 +185,18 @@ SELECT :email, :phone, p.id, 'secondary' FROM Contact p
 export const INSERT_CONTACT = `
 INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (:email, :phone, :linkedId, :linkPrecedence)`;
 
-/** A request's keys as the statements' :email and :phone. */
-export function keyParams(request: { email: string | null; phoneNumber: string | null }): SqlParams {
-  return { email: request.email, phone: request.phoneNumber };
+/** A request's keys as the statements' :email and :phone; `dropped`: the keys its read found blocked (:droppedEmail, :droppedPhone). */
+export function keyParams(
+  request: { email: string | null; phoneNumber: string | null },
+  dropped?: { email: string | null; phoneNumber: string | null },
+): SqlParams {
+  return { email: request.email, phone: request.phoneNumber, droppedEmail: dropped?.email ?? null, droppedPhone: dropped?.phoneNumber ?? null };
 }
+
+/** How many of the dropped keys are still stored blocked values, locked (the transactional path's re-check of them). */
+export const LOCK_DROPPED_KEYS = `SELECT COUNT(*) FROM BlockedValue b
+ WHERE (b.kind = 'email' AND b.valueHash = UNHEX(SHA2(:droppedEmail, 256))) OR (b.kind = 'phone' AND b.valueHash = UNHEX(SHA2(:droppedPhone, 256)))
+   FOR UPDATE`;
 
 /** `(:root0, :root1, …)` and its parameters. */
 export function rootList(roots: readonly number[]): { sql: string | null; params: SqlParams } {

@@ -1,9 +1,17 @@
-import type { WorkloadRequest } from './overlapping-workload.js';
+import type { Route, WorkloadRequest } from './overlapping-workload.js';
 import type { WorkerResult } from './worker.js';
 
 /**
- * The checker's verdicts, over the final rows and the responses of a run. Independent of the
- * service's own code on purpose: it re-derives groups and views from the contract.
+ * The checker's verdicts, over the final rows and the answers of a run of overlapping requests on
+ * every route. Independent of the service's own code on purpose: it re-derives groups and views from
+ * the contract. docs/CONCURRENCY.md ("How it is checked") lists what it checks and why each check is
+ * a necessary condition of "as if the requests had run one after another in some order".
+ *
+ * Its one assumption about time: each request takes effect at one moment between the moment it was
+ * sent and the moment its answer came back (every request is one transaction or one statement, run
+ * while the caller waits). So when `a` ended before `b` began, `a` came first in the order; when
+ * they overlap, either may have. Every check holds for every order allowed by that; none needs the
+ * order itself (finding one is intractable in general), so the checks are necessary conditions.
  */
 
 export interface FinalRow {
@@ -13,22 +21,75 @@ export interface FinalRow {
   linkedId: number | null;
   linkPrecedence: 'primary' | 'secondary';
   createdAt: string;
+  /** Set on a tombstone (erased); absent or null on a live row. */
+  deletedAt?: string | null;
 }
 
-export interface Contact {
+interface Contact {
   primaryContactId: number;
   emails: string[];
   phoneNumbers: string[];
   secondaryContactIds: number[];
 }
 
+export interface AuditRow {
+  route: string;
+  answer: string;
+}
+
+export interface CheckOptions {
+  /** The workload's values that are stored blocked values at the end, as keys (`e:<email>`, `p:<phone>`). */
+  blockedAtEnd?: ReadonlySet<string>;
+  /** The audit records of the run by request id (in-process runs, whose request ids the checker chose). */
+  audits?: ReadonlyMap<string, AuditRow[]>;
+  /**
+   * Whether every request that wrote got its answer (default true). False where some answered 503 and
+   * were sent again (the fault tests): a row may then have been inserted by an answer nobody saw, so the
+   * checks that name the request that inserted a row are left out.
+   */
+  everyWriteAnswered?: boolean;
+}
+
+/** Every contact id the answers of a run name (identify and lookup groups, erased primaries): where its rows, tombstones too, are found. */
+export function idsNamed(results: readonly WorkerResult[]): number[] {
+  const ids: number[] = [];
+  const fromContact = (contact: Contact) => ids.push(contact.primaryContactId, ...contact.secondaryContactIds);
+  for (const { status, body } of results) {
+    if (status !== 200 || typeof body !== 'object' || body === null) continue;
+    if (body.contact) fromContact(body.contact);
+    for (const contact of body.contacts ?? []) fromContact(contact);
+    ids.push(...(body.erased?.primaryContactIds ?? []));
+  }
+  return ids;
+}
+
+export interface Verdict {
+  violations: string[];
+  /** Live groups at the end. */
+  components: number;
+  /** For each live group at the end that holds a value not blocked at the end: a lookup by that value, and its one group as the contract answers it. */
+  readBacks: { body: { email?: string; phoneNumber?: string }; group: Contact }[];
+  /** What the run did, for the summary line. */
+  stats: {
+    routes: Record<string, number>;
+    statuses: Record<string, number>;
+    live: number;
+    tombstones: number;
+    erased: number;
+    refused: number;
+    /** Answer groups checked, and how many of them value by value (the values of all their rows known). */
+    answers: number;
+    valued: number;
+  };
+}
+
 const older = (a: FinalRow, b: FinalRow) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id - b.id);
+const distinct = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => v !== null))];
 
 /** The contract's view of a set of rows: primary first, then row order; distinct values. */
-export function expectedView(rows: FinalRow[]): Contact {
+function expectedView(rows: FinalRow[]): Contact {
   const sorted = [...rows].sort(older);
   const primary = sorted[0]!;
-  const distinct = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => v !== null))];
   return {
     primaryContactId: primary.id,
     emails: distinct(sorted.map((row) => row.email)),
@@ -53,122 +114,465 @@ class Components {
 
 const emailKey = (email: string) => `e:${email}`;
 const phoneKey = (phone: string) => `p:${phone}`;
+const keysOf = (item: { email: string | null; phone: string | null }) => [
+  ...(item.email ? [emailKey(item.email)] : []),
+  ...(item.phone ? [phoneKey(item.phone)] : []),
+];
+const rowKeys = (row: { email: string | null; phoneNumber: string | null }) => keysOf({ email: row.email, phone: row.phoneNumber });
+const isLive = (row: FinalRow) => row.deletedAt === undefined || row.deletedAt === null;
+const rootOf = (row: FinalRow) => row.linkedId ?? row.id;
 
-export interface Verdict {
-  violations: string[];
-  components: number;
-  groups: Map<string, FinalRow[]>;
+/** A request with its answer: where it sits in real time. */
+interface Op {
+  index: number;
+  route: Route;
+  request: WorkloadRequest;
+  startedAt: number;
+  endedAt: number;
+  status: number;
+  body: any;
 }
 
-export function check(requests: WorkloadRequest[], results: WorkerResult[], rows: FinalRow[]): Verdict {
+/** `a` may take effect before `b` (a's moment can precede b's). */
+const mayPrecede = (a: Op, b: Op) => a.startedAt < b.endedAt;
+/** `a` takes effect before `b` in every order: it ended before `b` began. */
+const mustPrecede = (a: Op, b: Op) => a.endedAt < b.startedAt;
+
+/** One group as some answer gave it: an /identify answer, or one group of a /lookup answer. */
+interface AnswerGroup {
+  op: Op;
+  contact: Contact;
+  rows: FinalRow[];
+  ids: Set<number>;
+}
+
+export function check(requests: WorkloadRequest[], results: WorkerResult[], rows: FinalRow[], options: CheckOptions = {}): Verdict {
   const violations: string[] = [];
   const fail = (message: string) => {
     if (violations.length < 50) violations.push(message);
   };
+  const everyWriteAnswered = options.everyWriteAnswered ?? true;
   const byId = new Map(rows.map((row) => [row.id, row]));
+  const live = rows.filter(isLive);
+  const tombstones = rows.filter((row) => !isLive(row));
 
-  // Every request answered 200.
-  for (const result of results) {
-    if (result.status !== 200) fail(`request ${result.index} answered ${result.status}: ${JSON.stringify(result.body)}`);
-  }
+  const ops: Op[] = results.map((result) => {
+    const request = requests[result.index]!;
+    return {
+      index: result.index,
+      route: request.route ?? 'identify',
+      request,
+      startedAt: result.startedAt,
+      endedAt: result.endedAt,
+      status: result.status,
+      body: result.body,
+    };
+  });
   if (results.length !== requests.length) fail(`${results.length} results for ${requests.length} requests`);
+  const answered = (route: Route) => ops.filter((op) => op.route === route && op.status === 200);
 
-  // Link structure: primaries unlinked, secondaries point at a live primary (no chains).
-  for (const row of rows) {
+  // --- Which values may be, or must be, blocked when a request takes effect ---
+
+  // Components of the /identify requests' pairs (all of them, answered or not): every group that ever
+  // exists lies inside one, so an erasure with "suppress" can only block values of its keys' components.
+  const components = new Components();
+  for (const op of ops.filter((op) => op.route === 'identify')) {
+    for (const key of keysOf(op.request)) components.find(key);
+    if (op.request.email && op.request.phone) components.union(emailKey(op.request.email), phoneKey(op.request.phone));
+  }
+  const definiteBlockers = new Map<string, Op[]>(); // /block of the key, /erase with suppress naming it
+  const possibleBlockers: Op[] = []; // /erase with suppress: whatever its erased groups held
+  const unblockers = new Map<string, Op[]>();
+  const add = (map: Map<string, Op[]>, key: string, op: Op) => map.set(key, [...(map.get(key) ?? []), op]);
+  for (const op of ops) {
+    if (op.status !== 200) continue;
+    if (op.route === 'block' || (op.route === 'erase' && op.request.suppress)) for (const key of keysOf(op.request)) add(definiteBlockers, key, op);
+    if (op.route === 'erase' && op.request.suppress) possibleBlockers.push(op);
+    if (op.route === 'unblock') for (const key of keysOf(op.request)) add(unblockers, key, op);
+  }
+  const mayBlock = (key: string, op: Op) => {
+    if (definiteBlockers.get(key)?.includes(op)) return true;
+    const component = components.find(key);
+    return keysOf(op.request).some((own) => components.find(own) === component);
+  };
+  const blockersOf = (key: string) => [...(definiteBlockers.get(key) ?? []), ...possibleBlockers.filter((op) => mayBlock(key, op))];
+  /** Some order has `key` blocked when `x` takes effect: a blocker of it may come before `x`. */
+  const possiblyBlocked = (key: string, x: Op) => blockersOf(key).some((b) => b !== x && mayPrecede(b, x));
+  /** Every order has `key` blocked when `x` takes effect: a blocker came before, and no unblock can come between. */
+  const definitelyBlocked = (key: string, x: Op) =>
+    (definiteBlockers.get(key) ?? []).some(
+      (b) => b !== x && mustPrecede(b, x) && !(unblockers.get(key) ?? []).some((u) => u !== x && mayPrecede(b, u) && mayPrecede(u, x)),
+    );
+
+  // --- Statuses ---
+  let refused = 0;
+  for (const op of ops) {
+    if (op.status === 200) continue;
+    if (op.status === 400 && (op.route === 'identify' || op.route === 'lookup')) {
+      // Bad input only when every value it gave may have been blocked at its moment.
+      const keys = keysOf(op.request);
+      if (!/blocked/.test(String(op.body?.message)) || !keys.every((key) => possiblyBlocked(key, op))) {
+        fail(`request ${op.index} (${op.route}) answered 400 ${JSON.stringify(op.body)}, but not all of ${keys.join(', ')} can have been blocked`);
+      }
+      refused++;
+      continue;
+    }
+    fail(`request ${op.index} (${op.route}) answered ${op.status}: ${JSON.stringify(op.body)}`);
+  }
+
+  // --- Rows: link structure, tombstones ---
+  for (const row of live) {
     if (row.linkPrecedence === 'primary' && row.linkedId !== null) fail(`primary ${row.id} has linkedId ${row.linkedId}`);
     if (row.linkPrecedence === 'secondary') {
       const target = row.linkedId === null ? undefined : byId.get(row.linkedId);
-      if (!target) fail(`secondary ${row.id} points at ${row.linkedId}, not a live row`);
+      if (!target || !isLive(target)) fail(`secondary ${row.id} points at ${row.linkedId}, not a live row${target ? ' (a tombstone: half an erasure)' : ''}`);
       else if (target.linkPrecedence !== 'primary') fail(`chain: secondary ${row.id} -> ${target.id}, itself a secondary`);
     }
   }
-  const groups = new Map<number, FinalRow[]>();
-  for (const row of rows) {
-    const root = row.linkedId ?? row.id;
-    groups.set(root, [...(groups.get(root) ?? []), row]);
+  for (const row of tombstones) {
+    if (row.email !== null || row.phoneNumber !== null) fail(`tombstone ${row.id} still holds ${row.email === null ? 'a phone' : 'an email'}`);
+    if (row.linkPrecedence === 'primary' && row.linkedId !== null) fail(`tombstone primary ${row.id} has linkedId ${row.linkedId}`);
+    if (row.linkPrecedence === 'secondary') {
+      const target = row.linkedId === null ? undefined : byId.get(row.linkedId);
+      if (!target || isLive(target)) fail(`tombstone ${row.id} points at ${row.linkedId}, ${target ? 'a live row (half an erasure)' : 'no row'}`);
+      else if (target.linkPrecedence !== 'primary' || target.linkedId !== null) fail(`chain among tombstones: ${row.id} -> ${target.id}`);
+    }
   }
-  // The primary of each group is its oldest row.
-  for (const [root, members] of groups) {
+  const groupsOf = (set: FinalRow[]) => {
+    const groups = new Map<number, FinalRow[]>();
+    for (const row of set) groups.set(rootOf(row), [...(groups.get(rootOf(row)) ?? []), row]);
+    return groups;
+  };
+  const liveGroups = groupsOf(live);
+  const erasedGroups = groupsOf(tombstones);
+  // The primary of each group is its oldest row, and was when its group was erased.
+  for (const [root, members] of [...liveGroups, ...erasedGroups]) {
     const oldest = [...members].sort(older)[0]!;
     if (oldest.id !== root) fail(`group ${root}: its oldest row is ${oldest.id}, not the primary`);
   }
-
-  // Connected components of the requests: each has exactly one group, and the other way round.
-  const components = new Components();
-  for (const request of requests) {
-    if (request.email) components.find(emailKey(request.email));
-    if (request.phone) components.find(phoneKey(request.phone));
-    if (request.email && request.phone) components.union(emailKey(request.email), phoneKey(request.phone));
-  }
-  const groupOfComponent = new Map<string, number>();
-  for (const row of rows) {
-    const keys = [row.email && emailKey(row.email), row.phoneNumber && phoneKey(row.phoneNumber)].filter(Boolean) as string[];
-    for (const key of keys) {
-      const component = components.find(key);
-      const root = row.linkedId ?? row.id;
-      const seen = groupOfComponent.get(component);
-      if (seen === undefined) groupOfComponent.set(component, root);
-      else if (seen !== root) fail(`component of ${key} is split over groups ${seen} and ${root}`);
+  // One group per value: live rows that hold the same value are in one group (the later one matched the earlier).
+  const groupOfKey = new Map<string, number>();
+  for (const row of live) {
+    for (const key of rowKeys(row)) {
+      const seen = groupOfKey.get(key);
+      if (seen === undefined) groupOfKey.set(key, rootOf(row));
+      else if (seen !== rootOf(row)) fail(`${key} is held by live rows of groups ${seen} and ${rootOf(row)}`);
     }
   }
-  const roots = [...groupOfComponent.values()];
-  if (new Set(roots).size !== roots.length) fail('two components share one group (a merge nobody asked for)');
-  for (const request of requests) {
-    for (const key of [request.email && emailKey(request.email), request.phone && phoneKey(request.phone)].filter(Boolean) as string[]) {
-      if (!rows.some((row) => (row.email && emailKey(row.email)) === key || (row.phoneNumber && phoneKey(row.phoneNumber)) === key)) {
-        fail(`request ${request.index}: ${key} was never stored`);
-      }
-    }
+  // No merge nobody asked for: a live group's values lie in one component of the requests' pairs.
+  for (const [root, members] of liveGroups) {
+    const found = new Set(members.flatMap(rowKeys).map((key) => components.find(key)));
+    if (found.size > 1) fail(`group ${root} joins values no chain of requests joins`);
   }
-
-  // No row brought nothing new: each row has a key that no older row (by id) has.
+  // No row brought nothing new: each live row has a value that no live row inserted before it (by id) has.
   const seenKeys = new Set<string>();
-  for (const row of [...rows].sort((a, b) => a.id - b.id)) {
-    const keys = [row.email && emailKey(row.email), row.phoneNumber && phoneKey(row.phoneNumber)].filter(Boolean) as string[];
+  for (const row of [...live].sort((a, b) => a.id - b.id)) {
+    const keys = rowKeys(row);
     if (keys.every((key) => seenKeys.has(key))) fail(`row ${row.id} brought nothing new`);
     for (const key of keys) seenKeys.add(key);
   }
 
-  // Every response was a valid group at some point, and groups only grow in real time.
-  const responseRows = new Map<number, FinalRow[]>();
-  for (const result of results) {
-    if (result.status !== 200) continue;
-    const request = requests[result.index]!;
-    const contact = result.body.contact as Contact;
+  // --- Answers: every /identify answer and every group of a /lookup answer ---
+  const answers: AnswerGroup[] = [];
+  const collect = (op: Op, contact: Contact) => {
     const ids = [contact.primaryContactId, ...contact.secondaryContactIds];
     const members = ids.map((id) => byId.get(id));
-    if (members.some((row) => !row)) {
-      fail(`request ${result.index}: response names rows that do not exist: ${ids.join(',')}`);
-      continue;
-    }
-    const memberRows = members as FinalRow[];
-    responseRows.set(result.index, memberRows);
-    const expected = expectedView(memberRows);
-    if (JSON.stringify(expected) !== JSON.stringify(contact)) {
-      fail(`request ${result.index}: response ${JSON.stringify(contact)} is not the view of its rows ${JSON.stringify(expected)}`);
-    }
-    if (request.email && !contact.emails.includes(request.email)) fail(`request ${result.index}: its email is missing from the answer`);
-    if (request.phone && !contact.phoneNumbers.includes(request.phone)) fail(`request ${result.index}: its phone is missing from the answer`);
-    const key = request.email ? emailKey(request.email) : phoneKey(request.phone!);
-    const root = groupOfComponent.get(components.find(key));
-    for (const row of memberRows) {
-      if ((row.linkedId ?? row.id) !== root) fail(`request ${result.index}: row ${row.id} is outside the request's final group`);
-    }
-  }
-  // Groups only grow: if b began after a ended and their answers share a row, b's answer holds all of a's.
-  const ok = results.filter((result) => responseRows.has(result.index));
-  for (const a of ok) {
-    const rowsA = responseRows.get(a.index)!;
-    for (const b of ok) {
-      if (a.endedAt >= b.startedAt) continue;
-      const rowsB = new Set(responseRows.get(b.index)!.map((row) => row.id));
-      if (!rowsA.some((row) => rowsB.has(row.id))) continue;
-      const lost = rowsA.filter((row) => !rowsB.has(row.id));
-      if (lost.length > 0) fail(`request ${b.index}, begun after ${a.index} ended, lost rows ${lost.map((row) => row.id).join(',')}`);
+    if (members.some((row) => !row)) return void fail(`request ${op.index}: answer names rows that do not exist: ${ids.join(',')}`);
+    if (new Set(ids).size !== ids.length) return void fail(`request ${op.index}: answer names a row twice: ${ids.join(',')}`);
+    answers.push({ op, contact, rows: members as FinalRow[], ids: new Set(ids) });
+  };
+  for (const op of answered('identify')) collect(op, op.body.contact as Contact);
+  for (const op of answered('lookup')) {
+    const contacts = op.body.contacts as Contact[];
+    const primaries = contacts.map((contact) => contact.primaryContactId);
+    if (primaries.some((id, i) => i > 0 && id <= primaries[i - 1]!))
+      fail(`request ${op.index}: lookup groups not in ascending order of primary: ${primaries.join(',')}`);
+    const all = contacts.flatMap((contact) => [contact.primaryContactId, ...contact.secondaryContactIds]);
+    if (new Set(all).size !== all.length) fail(`request ${op.index}: lookup groups share a row`);
+    for (const contact of contacts) {
+      collect(op, contact);
+      // A group is answered because it holds one of the lookup's values, which is not blocked, so it shows.
+      const shown = [...contact.emails.map(emailKey), ...contact.phoneNumbers.map(phoneKey)];
+      if (!keysOf(op.request).some((key) => shown.includes(key)))
+        fail(`request ${op.index}: lookup answered group ${contact.primaryContactId}, which shows none of its values`);
     }
   }
 
-  const finalGroups = new Map<string, FinalRow[]>();
-  for (const [component, root] of groupOfComponent) finalGroups.set(component, groups.get(root) ?? []);
-  return { violations, components: groupOfComponent.size, groups: finalGroups };
+  // Who inserted each row: the /identify whose answer it ends (a row's id is larger than those of the
+  // rows it joined). Among the answers that end with it, the one that inserted it comes first, so it is
+  // one of those no other of them ended before. From that answer: the row holds the request's email
+  // when the answer shows it (a value not blocked is stored), else none; the same for the phone.
+  const endingWith = new Map<number, Op[]>();
+  for (const op of answered('identify')) {
+    const contact = op.body.contact as Contact;
+    const last = Math.max(contact.primaryContactId, ...contact.secondaryContactIds);
+    endingWith.set(last, [...(endingWith.get(last) ?? []), op]);
+  }
+  const wrote = (op: Op) => {
+    const contact = op.body.contact as Contact;
+    return {
+      email: op.request.email !== null && contact.emails.includes(op.request.email) ? op.request.email : null,
+      phoneNumber: op.request.phone !== null && contact.phoneNumbers.includes(op.request.phone) ? op.request.phone : null,
+    };
+  };
+  // The values of every row: a live row's from the table; a tombstone's from the request that inserted
+  // it, when that is clear: one of the first answers that end with it (no answer showing the row ended
+  // before it began), and of what those would have written, the one thing that fits every answer that
+  // shows the row, where the other rows' values are known. A tombstone left unclear is left out of
+  // the value-by-value checks.
+  type Values = { email: string | null; phoneNumber: string | null };
+  const valuesOf = new Map<number, Values>();
+  for (const row of live) valuesOf.set(row.id, { email: row.email, phoneNumber: row.phoneNumber });
+  const showing = new Map<number, AnswerGroup[]>();
+  for (const answer of answers) for (const id of answer.ids) showing.set(id, [...(showing.get(id) ?? []), answer]);
+  /** Whether `answer` can be the view of its rows if `id` held `values`, the others what valuesOf says. */
+  const fits = (answer: AnswerGroup, id: number, values: Values) => {
+    const held = answer.rows.map((row) => (row.id === id ? values : valuesOf.get(row.id)!));
+    for (const [field, key, got] of [
+      ['email', emailKey, answer.contact.emails],
+      ['phoneNumber', phoneKey, answer.contact.phoneNumbers],
+    ] as const) {
+      const expected = new Set(distinct(held.map((value) => value[field])));
+      if (got.some((value) => !expected.has(value))) return false;
+      if ([...expected].some((value) => !got.includes(value) && !possiblyBlocked(key(value), answer.op))) return false;
+    }
+    return true;
+  };
+  if (everyWriteAnswered) {
+    const open = new Map<number, Values[]>();
+    for (const row of tombstones) {
+      const candidates = endingWith.get(row.id) ?? [];
+      const earlier = showing.get(row.id) ?? [];
+      const first = candidates.filter((op) => !earlier.some((other) => other.op !== op && mustPrecede(other.op, op)));
+      open.set(
+        row.id,
+        [...new Set(first.map((op) => JSON.stringify(wrote(op))))].map((text) => JSON.parse(text) as Values),
+      );
+    }
+    for (let progress = true; progress; ) {
+      progress = false;
+      for (const [id, guesses] of open) {
+        const judged = (showing.get(id) ?? []).filter((answer) => answer.rows.every((row) => row.id === id || valuesOf.has(row.id)));
+        const left = guesses.filter((guess) => judged.every((answer) => fits(answer, id, guess)));
+        if (left.length === 1) {
+          valuesOf.set(id, left[0]!);
+          open.delete(id);
+          progress = true;
+        }
+      }
+    }
+    // An erasure with "suppress" blocked every value its groups held: where those are known, it is a
+    // blocker of each for certain.
+    for (const z of answered('erase').filter((op) => op.request.suppress)) {
+      const roots = new Set<number>(z.body?.erased?.primaryContactIds ?? []);
+      for (const row of tombstones.filter((row) => roots.has(rootOf(row)))) {
+        for (const key of rowKeys(valuesOf.get(row.id) ?? { email: null, phoneNumber: null })) {
+          if (!definiteBlockers.get(key)?.includes(z)) add(definiteBlockers, key, z);
+        }
+      }
+    }
+    // A live row was inserted by an answered /identify that could have written exactly its values, at a
+    // moment when none of them was blocked for certain: no row holds a value blocked before it was inserted.
+    for (const row of live) {
+      const candidates = (endingWith.get(row.id) ?? []).filter((op) => {
+        const values = wrote(op);
+        return values.email === row.email && values.phoneNumber === row.phoneNumber;
+      });
+      if (candidates.length === 0) {
+        fail(`row ${row.id} (${rowKeys(row).join(', ')}) was written by no answered request that could have written it`);
+        continue;
+      }
+      if (candidates.every((op) => rowKeys(row).some((key) => definitelyBlocked(key, op)))) {
+        fail(`row ${row.id} holds ${rowKeys(row).join(', ')}, one of them blocked before any request that could have inserted it began`);
+      }
+    }
+  }
+
+  let valued = 0;
+  for (const answer of answers) {
+    const { op, contact } = answer;
+    const what = `request ${op.index} (${op.route})`;
+    // Row order is the contract's: the oldest row is the primary, the others follow by (createdAt, id).
+    const sorted = [...answer.rows].sort(older).map((row) => row.id);
+    if (JSON.stringify(sorted) !== JSON.stringify([contact.primaryContactId, ...contact.secondaryContactIds])) {
+      fail(`${what}: rows ${[contact.primaryContactId, ...contact.secondaryContactIds].join(',')} are not in the contract's order (${sorted.join(',')})`);
+    }
+    // The answer was one whole group: its rows end in one group, all live, or all erased together.
+    const fates = new Set(answer.rows.map((row) => `${isLive(row) ? 'live' : 'erased'} ${rootOf(row)}`));
+    if (fates.size > 1) fail(`${what}: its rows ended apart (${[...fates].join('; ')}): half a merge or half an erasure`);
+    // Values: those of its rows, less values that may have been blocked at its moment; never one blocked for certain.
+    const shown = [...contact.emails.map(emailKey), ...contact.phoneNumbers.map(phoneKey)];
+    for (const key of shown) if (definitelyBlocked(key, op)) fail(`${what}: answered ${key}, blocked before it began and not unblocked since`);
+    const values = answer.rows.map((row) => valuesOf.get(row.id));
+    if (values.every((value) => value !== undefined)) {
+      valued++;
+      const inOrder = [...answer.rows].sort(older).map((row) => valuesOf.get(row.id)!);
+      for (const [field, key, got] of [
+        ['email', emailKey, contact.emails],
+        ['phoneNumber', phoneKey, contact.phoneNumbers],
+      ] as const) {
+        const expected = distinct(inOrder.map((value) => value[field]));
+        const kept = expected.filter((value) => got.includes(value));
+        if (JSON.stringify(kept) !== JSON.stringify(got))
+          fail(`${what}: ${field}s ${JSON.stringify(got)} are not those of its rows ${JSON.stringify(expected)}`);
+        for (const value of expected) if (!got.includes(value) && !possiblyBlocked(key(value), op)) fail(`${what}: ${key(value)} of its rows is missing`);
+      }
+    }
+    if (op.route === 'identify') {
+      // Its own values are in its answer unless blocked at its moment, and at least one is (else: 400).
+      const keys = keysOf(op.request);
+      for (const key of keys) if (!shown.includes(key) && !possiblyBlocked(key, op)) fail(`${what}: its ${key} is missing from its answer`);
+      if (!keys.some((key) => shown.includes(key))) fail(`${what}: answered 200 without any of its values`);
+    }
+  }
+  // Groups only grow until erased: if b began after a ended and their answers share a row, b's holds all of a's.
+  for (const a of answers) {
+    for (const b of answers) {
+      if (!mustPrecede(a.op, b.op)) continue;
+      if (!a.rows.some((row) => b.ids.has(row.id))) continue;
+      const lost = a.rows.filter((row) => !b.ids.has(row.id));
+      if (lost.length > 0) fail(`request ${b.op.index}, begun after ${a.op.index} ended, lost rows ${lost.map((row) => row.id).join(',')}`);
+    }
+  }
+
+  // --- Erasures ---
+  const erases = answered('erase');
+  const erasedBy = new Map<number, Op>();
+  for (const z of erases) {
+    const erased = z.body?.erased as { contacts: number; primaryContactIds: number[] } | undefined;
+    if (!erased || !Array.isArray(erased.primaryContactIds)) {
+      fail(`request ${z.index} (erase): answer ${JSON.stringify(z.body)}`);
+      continue;
+    }
+    const roots = erased.primaryContactIds;
+    if (roots.some((id, i) => i > 0 && id <= roots[i - 1]!)) fail(`request ${z.index} (erase): primaryContactIds not ascending: ${roots.join(',')}`);
+    for (const root of roots) {
+      const row = byId.get(root);
+      if (!row || isLive(row) || row.linkedId !== null) fail(`request ${z.index} (erase): ${root} is not an erased primary`);
+      if (erasedBy.has(root)) fail(`group ${root} erased by requests ${erasedBy.get(root)!.index} and ${z.index}`);
+      erasedBy.set(root, z);
+    }
+    // Its count is the number of rows it made tombstones (they keep the link they had).
+    const made = tombstones.filter((row) => roots.includes(rootOf(row))).length;
+    if (made !== erased.contacts) fail(`request ${z.index} (erase): answered ${erased.contacts} contacts, tombstoned ${made}`);
+    // Every group it erased held one of its values (when the values of the group are known).
+    for (const root of roots) {
+      const members = erasedGroups.get(root) ?? [];
+      const held = members.map((row) => valuesOf.get(row.id));
+      if (held.length > 0 && held.every((value) => value !== undefined)) {
+        const keys = held.flatMap((value) => rowKeys(value!));
+        if (!keysOf(z.request).some((key) => keys.includes(key))) fail(`request ${z.index} (erase): erased group ${root}, which held none of its values`);
+      }
+    }
+  }
+  for (const [root] of erasedGroups) if (!erasedBy.has(root)) fail(`group ${root} is tombstones, but no erasure answered it`);
+  for (const answer of answers) {
+    // An answer that shows erased rows took effect before the erasure did.
+    const z = answer.rows.map((row) => (isLive(row) ? undefined : erasedBy.get(rootOf(row)))).find((op) => op !== undefined);
+    if (z && !mayPrecede(answer.op, z)) fail(`request ${answer.op.index} answered rows erased by request ${z.index}, which ended before it began`);
+  }
+  // An erasure reaches every row that holds one of its values: a row answered before the erasure began,
+  // with one of its values, is erased by it (or by an earlier one), never live at the end or erased later.
+  for (const z of erases) {
+    const keys = keysOf(z.request);
+    for (const answer of answers) {
+      if (!mustPrecede(answer.op, z)) continue;
+      for (const row of answer.rows) {
+        const values = valuesOf.get(row.id);
+        if (!values || !rowKeys(values).some((key) => keys.includes(key))) continue;
+        const by = isLive(row) ? undefined : erasedBy.get(rootOf(row));
+        if (isLive(row) || (by && mustPrecede(z, by))) fail(`request ${z.index} (erase) missed row ${row.id}, answered by ${answer.op.index} before it began`);
+      }
+    }
+  }
+
+  // --- /lookup completeness: a value answered before a lookup began, with no erasure and no block that
+  // can come between, is found by the lookup (its group: the growth check above makes it whole) ---
+  for (const l of answered('lookup')) {
+    const found = new Set((l.body.contacts as Contact[]).flatMap((contact) => [contact.primaryContactId, ...contact.secondaryContactIds]));
+    for (const key of keysOf(l.request)) {
+      for (const answer of answers) {
+        if (answer.op === l || !mustPrecede(answer.op, l)) continue;
+        const shown = [...answer.contact.emails.map(emailKey), ...answer.contact.phoneNumbers.map(phoneKey)];
+        if (!shown.includes(key)) continue;
+        const between = (op: Op) => mayPrecede(answer.op, op) && mayPrecede(op, l);
+        if (erases.some(between) || blockersOf(key).some(between)) continue;
+        if (!answer.rows.some((row) => found.has(row.id)))
+          fail(`request ${l.index} (lookup) did not find ${key}, answered by ${answer.op.index} before it began`);
+      }
+    }
+  }
+
+  // --- /block and /unblock: their counts fit some order ---
+  for (const op of [...answered('block'), ...answered('unblock')]) {
+    const counted = op.route === 'block' ? op.body?.blocked : op.body?.unblocked;
+    let low = 0;
+    let high = 0;
+    for (const key of keysOf(op.request)) {
+      // A block counts a value not blocked at its moment, an unblock one that was.
+      const certainlyBlocked = definitelyBlocked(key, op);
+      const maybeBlocked = possiblyBlocked(key, op);
+      if (op.route === 'block' ? !maybeBlocked : certainlyBlocked) low++;
+      if (op.route === 'block' ? !certainlyBlocked : maybeBlocked) high++;
+    }
+    if (typeof counted !== 'number' || counted < low || counted > high)
+      fail(`request ${op.index} (${op.route}): answered ${JSON.stringify(op.body)}, expected between ${low} and ${high}`);
+  }
+
+  // --- Stored blocked values at the end: where the last block or unblock of a value is certain ---
+  if (options.blockedAtEnd) {
+    const keys = new Set([...ops.flatMap((op) => keysOf(op.request))]);
+    for (const key of keys) {
+      const touching = [...blockersOf(key), ...(unblockers.get(key) ?? [])];
+      const last = touching.filter((op) => !touching.some((other) => mustPrecede(op, other)));
+      const definite = definiteBlockers.get(key) ?? [];
+      const blocked = options.blockedAtEnd.has(key);
+      if (last.length > 0 && last.every((op) => definite.includes(op)) && !blocked)
+        fail(`${key} is not blocked at the end, though every last request on it blocked it`);
+      if (last.every((op) => op.route === 'unblock') && blocked)
+        fail(`${key} is blocked at the end, though ${last.length ? 'every last request on it unblocked it' : 'nothing blocked it'}`);
+    }
+  }
+
+  // --- Audit records: one per answered /erase, /block, /unblock, holding its answer; none for the others ---
+  if (options.audits) {
+    for (const op of ops) {
+      const records = options.audits.get(op.request.requestId ?? '') ?? [];
+      const writes = op.route === 'erase' || op.route === 'block' || op.route === 'unblock';
+      if (!writes || op.status !== 200) {
+        if (records.length > 0) fail(`request ${op.index} (${op.route}, ${op.status}) left ${records.length} audit records`);
+        continue;
+      }
+      if (records.length !== 1 || records[0]!.route !== op.route || JSON.stringify(JSON.parse(records[0]!.answer)) !== JSON.stringify(op.body)) {
+        fail(`request ${op.index} (${op.route}): audit records ${JSON.stringify(records)} do not match its answer ${JSON.stringify(op.body)}`);
+      }
+    }
+  }
+
+  // Read-backs: each live group by a value of it not blocked at the end.
+  const readBacks: Verdict['readBacks'] = [];
+  for (const members of liveGroups.values()) {
+    const blocked = options.blockedAtEnd ?? new Set<string>();
+    const view = expectedView(members);
+    const group = {
+      ...view,
+      emails: view.emails.filter((email) => !blocked.has(emailKey(email))),
+      phoneNumbers: view.phoneNumbers.filter((phone) => !blocked.has(phoneKey(phone))),
+    };
+    if (group.emails.length > 0) readBacks.push({ body: { email: group.emails[0]! }, group });
+    else if (group.phoneNumbers.length > 0) readBacks.push({ body: { phoneNumber: group.phoneNumbers[0]! }, group });
+  }
+
+  const routes: Record<string, number> = {};
+  const statuses: Record<string, number> = {};
+  for (const op of ops) {
+    routes[op.route] = (routes[op.route] ?? 0) + 1;
+    statuses[op.status] = (statuses[op.status] ?? 0) + 1;
+  }
+  return {
+    violations,
+    components: liveGroups.size,
+    readBacks,
+    stats: { routes, statuses, live: live.length, tombstones: tombstones.length, erased: erasedGroups.size, refused, answers: answers.length, valued },
+  };
 }

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finalRows, stack, uniqueDigits, uniqueTag } from '../support/helpers.js';
-import { check, expectedView } from './check.js';
-import { generateWorkload } from './overlapping-workload.js';
+import { auditRecords, runRows, stack, storedBlocked, uniqueDigits, uniqueTag } from '../support/helpers.js';
+import { check, idsNamed } from './check.js';
+import { generateWorkload, workloadValues } from './overlapping-workload.js';
 import { startWorkers, type Workers } from './workers.js';
 
 /**
- * The randomized concurrency checker: several OS processes, each with its own handler instance,
- * fire overlapping requests over a few emails and phones; then the rows and every response are
- * checked against the contract. Replay one seed with CHECKER_SEEDS=7.
+ * The randomized concurrency checker: several OS processes, each with its own handler instance per
+ * route, fire overlapping requests over a few emails and phones on every route (/identify mostly, with
+ * /lookup, /erase, /block and /unblock mixed in); then the rows, the stored blocked values, the audit
+ * records and every answer are checked against the contract (check.ts; docs/CONCURRENCY.md, "How it is
+ * checked"). Replay one seed with CHECKER_SEEDS=7.
  */
 const SEEDS = (process.env.CHECKER_SEEDS ?? '1,2,3,4,5,6,7,8,9,10').split(',').map(Number);
 const REQUESTS = Number(process.env.CHECKER_REQUESTS ?? 300);
@@ -36,35 +38,45 @@ afterAll(async () => {
 
 describe('randomized concurrency checker', () => {
   for (const seed of SEEDS) {
-    it(`seed ${seed}: ${REQUESTS} overlapping requests are serializable`, async () => {
+    it(`seed ${seed}: ${REQUESTS} overlapping requests on every route are serializable`, async () => {
       const tag = uniqueTag();
       const digits = uniqueDigits();
-      const requests = generateWorkload({ seed, requests: REQUESTS, emails: 24, phones: 24, tag, digits });
+      const shape = { emails: 24, phones: 24, tag, digits };
+      const requests = generateWorkload({ seed, requests: REQUESTS, ...shape, mix: 'all' });
       const before = await dataApiStats();
       const started = Date.now();
       const results = await workers.run(requests, WIDTH);
       const seconds = (Date.now() - started) / 1000;
       const after = await dataApiStats();
-      const rows = await finalRows(tag, digits);
-      const verdict = check(requests, results, rows);
+      const rows = await runRows(tag, digits, idsNamed(results));
+      const blockedAtEnd = await storedBlocked(workloadValues(shape));
+      const verdict = check(requests, results, rows, { blockedAtEnd, audits: await auditRecords(`${tag}-`) });
       expect(verdict.violations, `seed ${seed} (replay: CHECKER_SEEDS=${seed})`).toEqual([]);
       // The server is shared with tests running beside this one: none of theirs stays open either.
       await expect.poll(async () => (await dataApiStats()).openTransactions, { timeout: 5_000 }).toBe(0);
+      // The mix did what it is for: erasures that erased.
+      expect(verdict.stats.erased).toBeGreaterThan(0);
 
-      // Read-backs: one request per component answers exactly its final group.
-      for (const [component, group] of verdict.groups) {
-        const [kind, value] = [component.slice(0, 1), component.slice(2)];
-        const body = kind === 'e' ? { email: value } : { phoneNumber: value };
-        const [result] = await workers.run([{ index: 0, body, email: null, phone: null }], 1);
-        expect(result!.status).toBe(200);
-        expect(result!.body.contact).toEqual(expectedView(group));
+      // Read-backs: a lookup by a value of each live group answers exactly that group.
+      const readBacks = await workers.run(
+        verdict.readBacks.map((readBack, index) => ({ index, route: 'lookup' as const, body: readBack.body, email: null, phone: null })),
+        8,
+      );
+      for (const result of readBacks) {
+        expect(result.status).toBe(200);
+        expect(result.body.contacts).toEqual([verdict.readBacks[result.index]!.group]);
       }
 
       const delta = (name: string, map: 'calls' | 'errors') => (after[map][name] ?? 0) - (before[map][name] ?? 0);
       const deadlocks = delta('DatabaseErrorException', 'errors');
       const calls = Object.keys(after.calls).reduce((sum, op) => sum + delta(op, 'calls'), 0);
+      const { routes, stats } = { routes: verdict.stats.routes, stats: verdict.stats };
       summary.push(
-        `  seed ${seed}: ${REQUESTS} requests, ${rows.length} rows, ${verdict.components} groups, ` +
+        `  seed ${seed}: ${REQUESTS} requests (${Object.entries(routes)
+          .map(([route, n]) => `${route} ${n}`)
+          .join(', ')}), ${stats.refused} refused (only blocked values), ` +
+          `${stats.live} live rows in ${verdict.components} groups, ${stats.tombstones} tombstones of ${stats.erased} erased groups, ` +
+          `${stats.answers} answered groups (${stats.valued} checked value by value), ` +
           `${(REQUESTS / seconds).toFixed(0)} req/s, ${(calls / REQUESTS).toFixed(2)} Data API calls/request, ` +
           `${((deadlocks / REQUESTS) * 1000).toFixed(1)} deadlock retries per 1000 requests`,
       );

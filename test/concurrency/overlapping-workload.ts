@@ -2,6 +2,8 @@ import { prng } from '../support/prng.js';
 
 /** A seeded, replayable workload over a small set of emails and phones, so that requests overlap. */
 
+export type Route = 'identify' | 'lookup' | 'erase' | 'block' | 'unblock';
+
 export interface WorkloadOptions {
   seed: number;
   requests: number;
@@ -10,37 +12,99 @@ export interface WorkloadOptions {
   /** Makes the keys of this run unique in a shared database. */
   tag: string;
   digits: string;
+  /**
+   * 'identify' (the default): every request is an /identify. 'all': mostly /identify, with /lookup,
+   * /erase (a third with "suppress"), /block and /unblock mixed in, and values that identify nobody
+   * typed now and then (two shop phones, blocked and unblocked again and again; a junk email, blocked
+   * and never unblocked).
+   */
+  mix?: 'identify' | 'all';
 }
 
 export interface WorkloadRequest {
   index: number;
-  body: { email?: string | null; phoneNumber?: string | number | null };
+  /** Which route (default /identify). */
+  route?: Route;
+  body: { email?: string | null; phoneNumber?: string | number | null; suppress?: boolean };
+  /** The normalised keys the body carries. */
   email: string | null;
   phone: string | null;
+  /** /erase only. */
+  suppress?: boolean;
+  /** The Lambda request id to invoke with (in-process runs), unique in the shared database: audit records carry it. */
+  requestId?: string;
 }
+
+/** The route's share in the 'all' mix (cumulative thresholds, checked in order). */
+const MIX: [Route, number][] = [
+  ['identify', 0.72],
+  ['lookup', 0.82],
+  ['erase', 0.87],
+  ['block', 0.93],
+  ['unblock', 1],
+];
 
 export function generateWorkload(options: WorkloadOptions): WorkloadRequest[] {
   const random = prng(options.seed);
   const pick = (n: number) => Math.floor(random() * n);
   const email = (k: number) => `e${k}.${options.tag}@example.com`;
   const phone = (k: number) => `${options.digits}${String(k).padStart(2, '0')}`;
+  // Values that identify nobody: a shop's own phone numbers, typed at the till for many customers,
+  // blocked and unblocked again and again; and an email like test@test.com, blocked and never unblocked.
+  const shopPhone = (k: number) => `${options.digits}9${k}`;
+  const junkEmail = `junk.${options.tag}@example.com`;
   // Keys fall into blocks of three; requests mostly pair keys of one block and now and then link two
   // blocks, so a run ends with a few groups, some of them merged from several.
   const BLOCK = 3;
   const blocks = Math.max(1, Math.floor(Math.min(options.emails, options.phones) / BLOCK));
-  return Array.from({ length: options.requests }, (_, index) => {
+  const all = options.mix === 'all';
+  return Array.from({ length: options.requests }, (_, index): WorkloadRequest => {
     const block = pick(blocks);
     const phoneBlock = random() < 0.015 ? pick(blocks) : block;
     const e = email(block * BLOCK + pick(BLOCK));
     const p = phone(phoneBlock * BLOCK + pick(BLOCK));
     const roll = random();
-    const chosen = roll < 0.7 ? { e, p } : roll < 0.85 ? { e, p: null } : { e: null, p };
+    let chosen = roll < 0.7 ? { e, p } : roll < 0.85 ? { e, p: null } : { e: null, p };
+    const requestId = `${options.tag}-${index}`;
+    let route: Route = 'identify';
+    if (all) {
+      const which = random();
+      route = MIX.find(([, upTo]) => which < upTo)![0];
+      const shop = shopPhone(pick(2));
+      if ((route === 'identify' || route === 'lookup') && chosen.p !== null && random() < 0.1) chosen = { ...chosen, p: shop };
+      if ((route === 'identify' || route === 'lookup') && chosen.e !== null && random() < 0.05) chosen = { ...chosen, e: junkEmail };
+      // An erasure names one key of a customer; blocks and unblocks mostly the shop phones, blocks the junk email too.
+      if (route === 'erase') chosen = random() < 0.5 ? { e, p: null } : { e: null, p };
+      const other = random();
+      const customer = random() < 0.5 ? { e, p: null } : { e: null, p };
+      if (route === 'block') chosen = other < 0.5 ? { e: null, p: shop } : other < 0.75 ? { e: junkEmail, p: null } : customer;
+      if (route === 'unblock') chosen = other < 0.7 ? { e: null, p: shop } : customer;
+      if (route !== 'identify') {
+        const suppress = route === 'erase' && random() < 1 / 3;
+        const body: WorkloadRequest['body'] =
+          chosen.e === null ? { phoneNumber: chosen.p } : chosen.p === null ? { email: chosen.e } : { email: chosen.e, phoneNumber: chosen.p };
+        if (suppress) body.suppress = true;
+        return { index, route, body, email: chosen.e, phone: chosen.p, ...(route === 'erase' ? { suppress } : {}), requestId };
+      }
+    }
     // Vary the wire form too: nulls, missing fields, a phone as a JSON number, case and spaces in the email.
     const body: WorkloadRequest['body'] = {};
     if (chosen.e !== null) body.email = random() < 0.2 ? `  ${chosen.e.toUpperCase()} ` : chosen.e;
     else if (random() < 0.5) body.email = null;
     if (chosen.p !== null) body.phoneNumber = random() < 0.2 ? Number(chosen.p) : chosen.p;
     else if (random() < 0.5) body.phoneNumber = null;
-    return { index, body, email: chosen.e, phone: chosen.p };
+    return { index, ...(all ? { route } : {}), body, email: chosen.e, phone: chosen.p, requestId };
   });
+}
+
+/** Every value a workload can send: its emails and phones, the junk email and the shop phones. */
+export function workloadValues(options: Pick<WorkloadOptions, 'emails' | 'phones' | 'tag' | 'digits'>): { emails: string[]; phones: string[] } {
+  return {
+    emails: [...Array.from({ length: options.emails }, (_, k) => `e${k}.${options.tag}@example.com`), `junk.${options.tag}@example.com`],
+    phones: [
+      ...Array.from({ length: options.phones }, (_, k) => `${options.digits}${String(k).padStart(2, '0')}`),
+      `${options.digits}90`,
+      `${options.digits}91`,
+    ],
+  };
 }

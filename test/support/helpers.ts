@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { LOCAL_DEFAULTS } from 'local-data-api';
 import mysql from 'mysql2/promise';
 import { inject } from 'vitest';
 import { ContactRepository } from '../../lib/store/contact-repository.js';
 import { DataApiExecutor, type DataApiOperation } from '../../lib/store/data-api/executor.js';
-import type { FinalRow } from '../concurrency/check.js';
+import type { AuditRow, FinalRow } from '../concurrency/check.js';
 import { gatewaySigner } from './sign.js';
 
 /** Shared helpers of the integration and end-to-end tests. */
@@ -124,4 +124,43 @@ export async function finalRows(tag: string, digits: string): Promise<FinalRow[]
     [`%.${tag}@%`, `${digits}%`],
   );
   return rows as FinalRow[];
+}
+
+/**
+ * Every row of a run of the checker, tombstones too: live or erased rows that still hold a value of
+ * the run (`.tag@` emails, phones starting with `digits`), and the rows that `ids` (every id the
+ * run's answers named) name or link to, which is how tombstones, holding no value, are found.
+ */
+export async function runRows(tag: string, digits: string, ids: Iterable<number>): Promise<FinalRow[]> {
+  const named = [...new Set(ids), 0];
+  const [rows] = await sql().query(
+    `SELECT id, email, phoneNumber, linkedId, linkPrecedence, DATE_FORMAT(createdAt, '%Y-%m-%d %H:%i:%s') AS createdAt,
+            DATE_FORMAT(deletedAt, '%Y-%m-%d %H:%i:%s') AS deletedAt
+       FROM Contact WHERE email LIKE ? OR phoneNumber LIKE ? OR id IN (?) OR linkedId IN (?) ORDER BY id`,
+    [`%.${tag}@%`, `${digits}%`, named, named],
+  );
+  return rows as FinalRow[];
+}
+
+/** Which of `values` are stored blocked values now, as the checker's keys (`e:<email>`, `p:<phone>`). */
+export async function storedBlocked(values: { emails: string[]; phones: string[] }): Promise<Set<string>> {
+  const sha256 = (value: string) => createHash('sha256').update(value).digest();
+  const wanted = new Map([
+    ...values.emails.map((email): [string, string] => [`email:${sha256(email).toString('hex')}`, `e:${email}`]),
+    ...values.phones.map((phone): [string, string] => [`phone:${sha256(phone).toString('hex')}`, `p:${phone}`]),
+  ]);
+  const hashes = [...values.emails, ...values.phones].map(sha256);
+  const [rows] = await sql().query('SELECT kind, LOWER(HEX(valueHash)) AS hash FROM BlockedValue WHERE valueHash IN (?)', [hashes]);
+  return new Set(
+    (rows as { kind: string; hash: string }[]).map((row) => wanted.get(`${row.kind}:${row.hash}`)).filter((key): key is string => key !== undefined),
+  );
+}
+
+/** The audit records whose request id starts with `prefix`, by request id. */
+export async function auditRecords(prefix: string): Promise<Map<string, AuditRow[]>> {
+  const [rows] = await sql().query('SELECT requestId, route, answer FROM AuditRecord WHERE requestId LIKE ? ORDER BY id', [`${prefix}%`]);
+  const byRequest = new Map<string, AuditRow[]>();
+  for (const row of rows as (AuditRow & { requestId: string })[])
+    byRequest.set(row.requestId, [...(byRequest.get(row.requestId) ?? []), { route: row.route, answer: row.answer }]);
+  return byRequest;
 }

@@ -51,9 +51,14 @@ export function lambdaContext(budgetMs = 29_000, requestId = 'test'): Context {
 
 export type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 
-export async function invoke(handler: Handler, body: unknown, options: { headers?: Record<string, string>; budgetMs?: number } = {}) {
+export async function invoke(
+  handler: Handler,
+  body: unknown,
+  options: { headers?: Record<string, string>; budgetMs?: number; path?: string; requestId?: string } = {},
+) {
   const text = typeof body === 'string' || body === undefined ? body : JSON.stringify(body);
-  const result = (await handler(apiEvent(text, options.headers), lambdaContext(options.budgetMs))) as APIGatewayProxyStructuredResultV2;
+  const event = apiEvent(text, options.headers, options.requestId, options.path);
+  const result = (await handler(event, lambdaContext(options.budgetMs, options.requestId))) as APIGatewayProxyStructuredResultV2;
   let json: any;
   try {
     json = JSON.parse(String(result.body));
