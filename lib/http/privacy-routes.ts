@@ -15,10 +15,11 @@ import { routeCall } from './route-call.js';
 type Event = Pick<APIGatewayProxyEventV2, 'body' | 'requestContext'>;
 type Route = (deps: PrivacyDependencies, event: Event, context: Partial<Context>, signal?: AbortSignal) => Promise<APIGatewayProxyResultV2>;
 
-/** One privacy route: `act` validates the body and calls the use case with the audit context; its answer is logged (counts only) and sent. */
+/** One privacy route: `act` validates the body and calls the use case with the audit context; `logged` picks the log line's counts; the answer is sent. */
 function privacyRoute<T extends object>(
   outcome: RouteOutcome,
   act: (deps: PrivacyDependencies, body: unknown, audit: AuditContext, call: IdentifyCall) => Promise<T>,
+  logged: (answer: T) => Record<string, number | boolean>,
 ): Route {
   return (deps, event, context, signal) =>
     runInRequestScope(context, signal, async () => {
@@ -26,20 +27,28 @@ function privacyRoute<T extends object>(
       const audit = { caller: loggedCaller(event) ?? null, requestId: context.awsRequestId ?? null };
       const answer = await act(deps, event.body, audit, routeCall(deps.logger, context));
       recordOutcome(outcome, Date.now() - startedAt);
-      deps.logger.info(outcome, { answer, durationMs: Date.now() - startedAt });
+      deps.logger.info(outcome, { ...logged(answer), durationMs: Date.now() - startedAt });
       return { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(answer) };
     });
 }
 
-export const eraseHttp = privacyRoute('erased', async (deps, body, audit, call) => {
-  const { request, suppress } = parseEraseRequest(body);
-  return { erased: await deps.privacy.erase(request, suppress, audit, call) };
-});
+export const eraseHttp = privacyRoute(
+  'erased',
+  async (deps, body, audit, call) => {
+    const { request, suppress } = parseEraseRequest(body);
+    return { erased: await deps.privacy.erase(request, suppress, audit, call) };
+  },
+  ({ erased }) => ({ contacts: erased.contacts, groups: erased.primaryContactIds.length }),
+);
 
-export const blockHttp = privacyRoute('blocked', async (deps, body, audit, call) => ({
-  blocked: await deps.privacy.block(parseBlockRequest(body), audit, call),
-}));
+export const blockHttp = privacyRoute(
+  'blocked',
+  async (deps, body, audit, call) => ({ blocked: await deps.privacy.block(parseBlockRequest(body), audit, call) }),
+  (answer) => answer,
+);
 
-export const unblockHttp = privacyRoute('unblocked', async (deps, body, audit, call) => ({
-  unblocked: await deps.privacy.unblock(parseBlockRequest(body), audit, call),
-}));
+export const unblockHttp = privacyRoute(
+  'unblocked',
+  async (deps, body, audit, call) => ({ unblocked: await deps.privacy.unblock(parseBlockRequest(body), audit, call) }),
+  (answer) => answer,
+);
