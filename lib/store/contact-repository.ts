@@ -8,6 +8,7 @@ import {
   INSERT_PRIMARY_IF_ABSENT,
   INSERT_SECONDARY_IF_UNCHANGED,
   keyParams as keys,
+  RECORD_PAIRING,
   relinkGroupsIfUnchangedSql,
   relinkGroupsSql,
   rootList,
@@ -83,7 +84,7 @@ export class ContactRepository {
   }
 
   /**
-   * A merge in one autocommit statement: re-points every live row of `known`'s groups to
+   * A merge in one conditional statement: re-points every live row of `known`'s groups to
    * `primaryId` only if, under locks, they are still exactly the groups read (each root a live
    * primary, each root's secondaries the ones read by count and id sum, no live row with the email
    * or phone in another group). `changes`: how many rows the plan re-points. Throws Conflict when
@@ -99,8 +100,19 @@ export class ContactRepository {
       params[`secondaryCount${i}`] = secondaries.length;
       params[`secondaryIdSum${i}`] = secondaries.reduce((sum, row) => sum + row.id, 0);
     }
-    const result = await this.db.run(relinkGroupsIfUnchangedSql(roots.sql, known.roots.length), params);
-    if (result.affectedRows !== changes) throw new Conflict('the groups changed between the read and the merge');
+    const sql = relinkGroupsIfUnchangedSql(roots.sql, known.roots.length);
+    const relink = async (db: SqlExecutor) => {
+      const result = await db.run(sql, params);
+      if (result.affectedRows !== changes) throw new Conflict('the groups changed between the read and the merge');
+    };
+    // With one key there is no pair to record: the UPDATE alone, in autocommit.
+    if (request.email === null || request.phoneNumber === null) return relink(this.db);
+    // The pairing commits with the merge or neither does: one Data API transaction around the two
+    // statements (BeginTransaction, UPDATE, INSERT, CommitTransaction). A Conflict rolls it back.
+    await this.db.transaction(async (tx) => {
+      await relink(tx);
+      await tx.run(RECORD_PAIRING, keys(request));
+    });
   }
 
   /**
@@ -128,6 +140,8 @@ export class ContactRepository {
       const primaryId = plan.primaryId;
       if (primaryId !== null && plan.relink.length > 0 && roots.sql !== null) {
         await tx.run(relinkGroupsSql(roots.sql), { ...roots.params, primaryId });
+        // A merge records the request's pair, in the same transaction (nothing unless both keys are given).
+        if (request.email !== null && request.phoneNumber !== null) await tx.run(RECORD_PAIRING, keys(request));
       }
       let insertedId: number | undefined;
       if (plan.insert) {

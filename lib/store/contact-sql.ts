@@ -286,3 +286,24 @@ export function eraseGroupsSql(rootSet: string | null): string {
 
 /** An audit record: never an email or a phone, only the route, the caller, the request id and the answer's counts and ids. */
 export const INSERT_AUDIT_RECORD = `INSERT INTO AuditRecord (route, caller, requestId, answer) VALUES (:route, :caller, :requestId, :answer)`;
+
+// --- Recorded pairings (lib/store/migrations/sql/004_create_contact_pairing.sql) ---
+
+/** A merge's (email, phone) pair, by hashes; a pair recorded before is left as it is; nothing unless both keys are given. */
+export const RECORD_PAIRING = `INSERT IGNORE INTO ContactPairing (emailHash, phoneHash)
+SELECT UNHEX(SHA2(:email, 256)), UNHEX(SHA2(:phone, 256)) FROM DUAL WHERE :email IS NOT NULL AND :phone IS NOT NULL`;
+
+/** The pairings whose email or phone is among `hashes` (a derived-table body of kind, valueHash), each side by its own index. */
+function deletePairingsSql(hashes: string): string {
+  return `DELETE p FROM ContactPairing p JOIN (
+  SELECT q.id FROM (${hashes}) h JOIN ContactPairing q FORCE INDEX (ContactPairingEmail) ON h.kind = 'email' AND q.emailHash = h.valueHash
+  UNION
+  SELECT q.id FROM (${hashes}) h JOIN ContactPairing q FORCE INDEX (ContactPairingPhone) ON h.kind = 'phone' AND q.phoneHash = h.valueHash
+) d ON d.id = p.id`;
+}
+
+/** With an erasure: every pairing holding a value of the groups `rootSet` or one of the request's keys. */
+export function deleteGroupPairingsSql(rootSet: string | null): string {
+  const groupHashes = rootSet === null ? '' : `${hashesOf(liveRowsOf(rootSet))}\n   UNION `;
+  return deletePairingsSql(`${groupHashes}${KEY_HASHES}`);
+}

@@ -3,6 +3,7 @@ import { Conflict } from '../errors.js';
 import { parseHead } from './contact-rows.js';
 import {
   BLOCK_KEYS,
+  deleteGroupPairingsSql,
   eraseGroupsSql,
   INSERT_AUDIT_RECORD,
   keyParams,
@@ -54,6 +55,8 @@ export class PrivacyRepository {
       let contacts = head.rows.length;
       for (const { count } of head.secondaries.values()) contacts += count;
       if (suppress) await tx.run(suppressGroupsSql(roots.sql), params);
+      // Pairings first: they are found by the values the erasure clears.
+      await tx.run(deleteGroupPairingsSql(roots.sql), params);
       await tx.run(eraseGroupsSql(roots.sql), params);
       const erased = { contacts, primaryContactIds: [...head.roots].sort((a, b) => a - b) };
       await tx.run(INSERT_AUDIT_RECORD, auditParams('erase', audit, { erased }));
