@@ -307,3 +307,56 @@ export function deleteGroupPairingsSql(rootSet: string | null): string {
   const groupHashes = rootSet === null ? '' : `${hashesOf(liveRowsOf(rootSet))}\n   UNION `;
   return deletePairingsSql(`${groupHashes}${KEY_HASHES}`);
 }
+
+// --- POST /unlink ---
+
+/** The column that holds an unlinked value of `kind`, and the other one. */
+const UNLINK_COLUMNS = { email: ['email', 'phoneNumber'], phone: ['phoneNumber', 'email'] } as const;
+
+/**
+ * A row of a group being split, as ROW, and two flags: whether it holds the value (:email or :phone,
+ * the other NULL; blocked or not) and whether it keeps a value once that is gone.
+ */
+function unlinkRow(kind: 'email' | 'phone'): string {
+  const [column, other] = UNLINK_COLUMNS[kind];
+  return `${ROW}, c.${column} <=> :${kind} AS held, c.${other} IS NOT NULL AS keeps`;
+}
+
+/** The live roots of the groups `rootSet`, with the flags of unlinkRow (the groups are locked already). */
+export function unlinkRootsSql(kind: 'email' | 'phone', rootSet: string): string {
+  return `SELECT ${unlinkRow(kind)} FROM Contact c WHERE c.id IN ${rootSet} AND c.deletedAt IS NULL`;
+}
+
+/** The next live secondaries of one root after `:after`, by id, with the flags of unlinkRow. */
+export function unlinkSecondariesPageSql(kind: 'email' | 'phone'): string {
+  return `SELECT ${unlinkRow(kind)} FROM Contact c ${BY_LINK}
+ WHERE c.linkedId = :root AND c.id > :after AND c.deletedAt IS NULL ORDER BY c.id LIMIT :limit`;
+}
+
+/**
+ * The recorded pairings whose email is one of the groups' `rootSet` live rows' (a pairing can only
+ * hold two rows of a group together if both its values are on them), after `:after`, by id, as hex.
+ */
+export function unlinkPairingsPageSql(rootSet: string): string {
+  return `SELECT DISTINCT p.id, LOWER(HEX(p.emailHash)) AS emailHash, LOWER(HEX(p.phoneHash)) AS phoneHash
+  FROM (${liveRowsOf(rootSet)}) g JOIN Contact x ON x.id = g.id
+  JOIN ContactPairing p FORCE INDEX (ContactPairingEmail) ON p.emailHash = UNHEX(SHA2(x.email, 256))
+ WHERE x.email IS NOT NULL AND p.id > :after ORDER BY p.id LIMIT :limit`;
+}
+
+/** Every live row holding the value loses it; a row left with neither an email nor a phone is deleted. */
+export function unlinkValueSql(kind: 'email' | 'phone'): string {
+  const [column, other] = UNLINK_COLUMNS[kind];
+  const index = kind === 'email' ? BY_EMAIL : BY_PHONE;
+  return `UPDATE Contact c ${index}
+   SET c.deletedAt = IF(c.${other} IS NULL, CURRENT_TIMESTAMP, NULL), c.${column} = NULL
+ WHERE c.${column} = :${kind} AND c.deletedAt IS NULL`;
+}
+
+/** New links for the rows of `:links`, a JSON array of [id, linkedId or null]: set-based, one statement per chunk. */
+export const RELINK_FROM_JSON = `UPDATE Contact c
+  JOIN JSON_TABLE(:links, '$[*]' COLUMNS (id INT PATH '$[0]', linkedId INT PATH '$[1]')) m ON m.id = c.id
+   SET c.linkedId = m.linkedId, c.linkPrecedence = IF(m.linkedId IS NULL, 'primary', 'secondary')`;
+
+/** Every recorded pairing that holds the request's email or phone. */
+export const DELETE_KEY_PAIRINGS = deletePairingsSql(KEY_HASHES);
