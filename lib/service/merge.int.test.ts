@@ -94,6 +94,10 @@ describe('a merge of tidy groups', () => {
       (g: Groups) => sql().query(`UPDATE Contact SET linkPrecedence = 'secondary', linkedId = ? WHERE id = ?`, [g.biffId, g.georgeId]),
     ],
     ['a third group took the email', (g: Groups) => insertRow(g.email('george'), `${g.digits}9`, null)],
+    [
+      'the phone was taken out of the losing group, its links unchanged (an unlink)',
+      (g: Groups) => sql().query('UPDATE Contact SET phoneNumber = NULL WHERE phoneNumber = ?', [`${g.digits}2`]),
+    ],
   ])('writes nothing and throws Conflict when %s between the read and the write', async (_what, change) => {
     const groups = await twoGroups();
     let before: Awaited<ReturnType<typeof rowsTagged>> = [];

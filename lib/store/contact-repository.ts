@@ -79,7 +79,8 @@ export class ContactRepository {
       secondaryCount++;
       secondaryIdSum += row.id;
     }
-    const result = await this.db.run(INSERT_SECONDARY_IF_UNCHANGED, { ...keys(request), primaryId, secondaryCount, secondaryIdSum });
+    const params = { ...keys(request), ...held(request, group), primaryId, secondaryCount, secondaryIdSum };
+    const result = await this.db.run(INSERT_SECONDARY_IF_UNCHANGED, params);
     return insertedIdOrConflict(result.affectedRows, result.insertId, 'the group changed meanwhile');
   }
 
@@ -94,7 +95,7 @@ export class ContactRepository {
   async relinkGroupsIfUnchanged(request: IdentifyRequest, known: GroupRows, primaryId: number, changes: number): Promise<void> {
     const roots = rootList(known.roots);
     if (roots.sql === null) throw new Error('a merge needs the roots it merges');
-    const params: SqlParams = { ...keys(request), ...roots.params, primaryId };
+    const params: SqlParams = { ...keys(request), ...held(request, known.rows), ...roots.params, primaryId };
     for (const [i, root] of known.roots.entries()) {
       const secondaries = known.rows.filter((row) => row.linkedId === root);
       params[`secondaryCount${i}`] = secondaries.length;
@@ -136,6 +137,13 @@ export class ContactRepository {
       }
       if (head.blocked.email || head.blocked.phone) throw new Conflict('a key was blocked between the read and the lock');
       const rows = sortRows(await readRest(tx, head, readLockedPage));
+      // Each group read still holds one of the keys: an /unlink may have taken a key out of a group
+      // without changing its links, and a plan over a group the request no longer touches would link to it.
+      const holdsKey = (row: ContactRow) =>
+        (request.email !== null && row.email === request.email) || (request.phoneNumber !== null && row.phoneNumber === request.phoneNumber);
+      if (known.roots.some((root) => !rows.some((row) => (row.linkedId ?? row.id) === root && holdsKey(row)))) {
+        throw new Conflict('a key left a group between the read and the lock');
+      }
       const plan = planFor(rows);
       const primaryId = plan.primaryId;
       if (primaryId !== null && plan.relink.length > 0 && roots.sql !== null) {
@@ -167,6 +175,14 @@ export function rootsAreLivePrimaries(known: GroupRows): boolean {
   const primaries = known.rows.filter((row) => roots.has(row.id) && row.linkedId === null && row.linkPrecedence === 'primary');
   if (primaries.length !== roots.size) return false;
   return known.rows.every((row) => (row.linkedId === null ? roots.has(row.id) : roots.has(row.linkedId)));
+}
+
+/** Which of the request's keys the rows read hold: the conditional writes re-check that they still do. */
+function held(request: IdentifyRequest, rows: readonly ContactRow[]): SqlParams {
+  return {
+    emailHeld: Number(request.email !== null && rows.some((row) => row.email === request.email)),
+    phoneHeld: Number(request.phoneNumber !== null && rows.some((row) => row.phoneNumber === request.phoneNumber)),
+  };
 }
 
 // The locked head was sized from the first read's rows; longer ones can only be rows added since:

@@ -153,6 +153,14 @@ const NOT_BLOCKED = `
    AND NOT ${isBlocked('email', ':email')}
    AND NOT ${isBlocked('phone', ':phone')}`;
 
+// Each key the read found on a live row is still on one, re-checked inside each conditional write that
+// links to it: an /unlink takes a value out of rows without changing any link, so the groups' roots,
+// counts and id sums alone would not show that the key no longer holds them (the probes share the
+// locks of the NOT EXISTS probes on the same index ranges). :emailHeld, :phoneHeld: 1 when the read found it.
+const STILL_HELD = `
+   AND (:emailHeld = 0 OR EXISTS (SELECT 1 FROM Contact h ${BY_EMAIL} WHERE h.email = :email AND h.deletedAt IS NULL))
+   AND (:phoneHeld = 0 OR EXISTS (SELECT 1 FROM Contact h ${BY_PHONE} WHERE h.phoneNumber = :phone AND h.deletedAt IS NULL))`;
+
 // A new customer, in one autocommit statement. Under REPEATABLE READ the NOT EXISTS probes of an
 // INSERT ... SELECT take shared next-key locks on the email and phone index ranges (gap included),
 // so a racing insert of the same email or phone blocks or deadlocks; the statement either sees the
@@ -175,7 +183,7 @@ SELECT :email, :phone, p.id, 'secondary' FROM Contact p
    AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_EMAIL} WHERE x.email = :email AND x.deletedAt IS NULL
                      AND COALESCE(x.linkedId, x.id) <> :primaryId)
    AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_PHONE} WHERE x.phoneNumber = :phone AND x.deletedAt IS NULL
-                     AND COALESCE(x.linkedId, x.id) <> :primaryId)${NOT_BLOCKED}`;
+                     AND COALESCE(x.linkedId, x.id) <> :primaryId)${NOT_BLOCKED}${STILL_HELD}`;
 
 export const INSERT_CONTACT = `
 INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (:email, :phone, :linkedId, :linkPrecedence)`;
@@ -226,7 +234,7 @@ JOIN (SELECT 1 AS unchanged FROM DUAL
  WHERE (SELECT COUNT(*) FROM Contact p WHERE p.id IN ${rootSet} AND p.linkPrecedence = 'primary' AND p.linkedId IS NULL
           AND p.deletedAt IS NULL) = ${rootCount}${perRoot}
    AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_EMAIL} WHERE x.email = :email AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})
-   AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_PHONE} WHERE x.phoneNumber = :phone AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})${NOT_BLOCKED}
+   AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_PHONE} WHERE x.phoneNumber = :phone AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})${NOT_BLOCKED}${STILL_HELD}
  LIMIT 1) unchanged ON 1 = 1`;
   return relinkGroupsSql(rootSet, premises);
 }

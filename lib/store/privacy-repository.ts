@@ -107,7 +107,10 @@ export class PrivacyRepository {
       if (head.escaped > 0 || head.roots.some((root) => !locked.has(root))) throw new Conflict('a group holding the value changed before the lock');
       let unlinked: Unlinked = { contacts: 0, primaryContactIds: [] };
       if (roots.sql !== null) {
-        const rows = await readSplitRows(tx, kind, roots.sql, head, params);
+        // Only the groups that hold the value now are recomputed (one read before the lock may have lost it since).
+        const read = await readSplitRows(tx, kind, roots.sql, head, params);
+        const holding = new Set(read.filter((row) => row.held).map((row) => row.linkedId ?? row.id));
+        const rows = read.filter((row) => holding.has(row.linkedId ?? row.id));
         const pairings = await readPairings(tx, roots.sql, roots.params);
         const { relink, changed, primaryContactIds } = split(rows, pairings);
         const held = rows.filter((row) => row.held).length;
