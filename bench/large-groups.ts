@@ -12,8 +12,8 @@ import { seededEmail, seedGroup } from '../test/support/large-group-seeder.js';
  * `npm run bench`, section "large groups": one request each, through the handler in-process and
  * the local Data API server (which refuses responses over 1 MiB, as AWS does), on groups seeded
  * straight into the table: a read of a 20,000 and of a 100,000 contact group, and a merge of two
- * groups of 10,000. Per request: wall time, Data API calls, bytes the Data API returned, and the
- * bytes of the Lambda result. Targets on the reference machine: 1 s, 4 s and 3 s.
+ * groups of 10,000, and an unlink (with block) of a junk phone holding 100,000 contacts together. Per request: wall time, Data API calls, bytes the Data API returned, and the
+ * bytes of the Lambda result. Targets on the reference machine: 1 s, 4 s, 3 s and 10 s.
  */
 export interface LargeGroupRun {
   name: string;
@@ -42,6 +42,9 @@ export async function measureLargeGroups(stack: LocalStack, pool: Pool, database
   const handler = buildHandler(
     createDependencies(config, { client, logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'Bench' }) }),
   ) as Handler;
+  const unlinkHandler = (await import('../functions/unlink.js')).buildHandler(
+    createDependencies(config, { client, logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'Bench' }) }),
+  ) as Handler;
 
   const stamp = Date.now().toString(36).slice(-6);
   const group20k = { tag: `r20k${stamp}`, size: 20_000, createdAt: '2022-01-01 00:00:00' };
@@ -49,12 +52,16 @@ export async function measureLargeGroups(stack: LocalStack, pool: Pool, database
   const older = { tag: `ma${stamp}`, size: 10_000, createdAt: '2022-03-01 00:00:00' };
   const newer = { tag: `mb${stamp}`, size: 10_000, phone: `9${Date.now() % 1e9}`, createdAt: '2022-04-01 00:00:00' };
   for (const group of [group20k, group100k, older, newer]) await seedGroup(pool, group);
+  // A junk phone on every one of 100,000 contacts that it alone holds together.
+  const junk = { tag: `ju${stamp}`, size: 100_000, phone: `8${Date.now() % 1e9}`, createdAt: '2022-05-01 00:00:00' };
+  const junkGroup = await seedGroup(pool, junk);
+  await pool.query('UPDATE Contact SET phoneNumber = ? WHERE linkedId = ?', [junk.phone, junkGroup.primaryId]);
 
-  const run = async (name: string, contacts: number, targetMs: number, body: object): Promise<LargeGroupRun> => {
+  const run = async (name: string, contacts: number, targetMs: number, body: object, on = handler, path = '/identify'): Promise<LargeGroupRun> => {
     stack.dataApi.resetStats();
     dataApiBytes = 0;
     const started = performance.now();
-    const result = (await handler(apiEvent(JSON.stringify(body)), lambdaContext())) as { statusCode: number };
+    const result = (await on(apiEvent(JSON.stringify(body), undefined, 'bench', path), lambdaContext())) as { statusCode: number };
     const ms = Math.round(performance.now() - started);
     const calls = Object.values(stack.dataApi.stats().calls).reduce((sum, n) => sum + n, 0);
     return {
@@ -73,6 +80,7 @@ export async function measureLargeGroups(stack: LocalStack, pool: Pool, database
       await run('read, 20,000 contacts', 20_000, 1_000, { email: seededEmail(group20k, 777) }),
       await run('read, 100,000 contacts', 100_000, 4_000, { email: seededEmail(group100k, 777) }),
       await run('merge, 10,000 + 10,000 contacts', 20_000, 3_000, { email: seededEmail(older, 5), phoneNumber: newer.phone }),
+      await run('unlink a value that holds 100,000 contacts', 100_000, 10_000, { phoneNumber: junk.phone, block: true }, unlinkHandler, '/unlink'),
     ];
   } finally {
     client.destroy();
