@@ -71,12 +71,7 @@ export class PrivacyRepository {
    * `suppress` blocks every value of the groups and the keys, erases, records the audit, commits.
    */
   async erase(request: IdentifyRequest, known: readonly number[], suppress: boolean, audit: AuditContext): Promise<Erased> {
-    const roots = rootList(known);
-    const params = { ...keyParams(request), ...roots.params, firstRows: 0 };
-    return this.db.transaction(async (tx) => {
-      const head = parseHead(await tx.run(lockGroupsToEraseSql(roots.sql), params), 0);
-      const locked = new Set(known);
-      if (head.escaped > 0 || head.roots.some((root) => !locked.has(root))) throw new Conflict('a group holding the values changed before the lock');
+    return this.withLockedGroups(request, known, async (tx, head, roots, params) => {
       let contacts = head.rows.length;
       for (const { count } of head.secondaries.values()) contacts += count;
       if (suppress) await tx.run(suppressGroupsSql(roots.sql), params);
@@ -99,12 +94,7 @@ export class PrivacyRepository {
    */
   async unlink(request: UnlinkRequest, known: readonly number[], block: boolean, audit: AuditContext): Promise<Unlinked> {
     const kind = request.email !== null ? 'email' : 'phone';
-    const roots = rootList(known);
-    const params = { ...keyParams(request), ...roots.params, firstRows: 0 };
-    return this.db.transaction(async (tx) => {
-      const head = parseHead(await tx.run(lockGroupsToEraseSql(roots.sql), params), 0);
-      const locked = new Set(known);
-      if (head.escaped > 0 || head.roots.some((root) => !locked.has(root))) throw new Conflict('a group holding the value changed before the lock');
+    return this.withLockedGroups(request, known, async (tx, head, roots, params) => {
       let unlinked: Unlinked = { contacts: 0, primaryContactIds: [] };
       if (roots.sql !== null) {
         // Only the groups that hold the value now are recomputed (one read before the lock may have lost it since).
@@ -125,6 +115,25 @@ export class PrivacyRepository {
       if (block) await tx.run(BLOCK_KEYS, keyParams(request));
       await tx.run(INSERT_AUDIT_RECORD, auditParams('unlink', audit, { unlinked }));
       return unlinked;
+    });
+  }
+
+  /**
+   * One transaction over the groups `known` (read before): locks their rows and the keys' index
+   * ranges, checks that no live row with a key lies outside them (else Conflict: read again), then `work`.
+   */
+  private withLockedGroups<T>(
+    request: IdentifyRequest,
+    known: readonly number[],
+    work: (tx: SqlExecutor, head: GroupHead, roots: ReturnType<typeof rootList>, params: SqlParams) => Promise<T>,
+  ): Promise<T> {
+    const roots = rootList(known);
+    const params = { ...keyParams(request), ...roots.params, firstRows: 0 };
+    return this.db.transaction(async (tx) => {
+      const head = parseHead(await tx.run(lockGroupsToEraseSql(roots.sql), params), 0);
+      const locked = new Set(known);
+      if (head.escaped > 0 || head.roots.some((root) => !locked.has(root))) throw new Conflict('a group holding the values changed before the lock');
+      return work(tx, head, roots, params);
     });
   }
 
