@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { expectGroupsAreComponents } from '../../test/support/components.js';
 import { countingExecutor, sql, uniqueDigits, uniqueTag } from '../../test/support/helpers.js';
 import { seedGroup } from '../../test/support/large-group-seeder.js';
 import { BadInput } from '../errors.js';
@@ -195,41 +196,6 @@ describe('POST /unlink racing with /identify', () => {
     ];
     const settled = await Promise.allSettled(racing);
     expect(settled.filter((result) => result.status === 'rejected')).toEqual([]);
-
-    const [rows] = await sql().query(
-      'SELECT id, email, phoneNumber, linkedId, linkPrecedence, createdAt FROM Contact WHERE deletedAt IS NULL AND (email LIKE ? OR phoneNumber IN (?)) ORDER BY createdAt, id',
-      [`%.${tag}@x.io`, [junk, `${digits}1`, `${digits}2`, `${digits}3`]],
-    );
-    const live = rows as { id: number; email: string | null; phoneNumber: string | null; linkedId: number | null; linkPrecedence: string }[];
-    const [pairingRows] = await sql().query('SELECT HEX(emailHash) AS e, HEX(phoneHash) AS p FROM ContactPairing');
-    const pairs = new Set((pairingRows as { e: string; p: string }[]).map(({ e, p }) => `${e.toLowerCase()}/${p.toLowerCase()}`));
-    const hex = (value: string) => sha256(value).toString('hex');
-    // Components, naively: merge any two sets with a row each that share a value or are paired.
-    let components = live.map((row) => [row]);
-    const joined = (a: (typeof live)[number], b: (typeof live)[number]) =>
-      (a.email !== null && a.email === b.email) ||
-      (a.phoneNumber !== null && a.phoneNumber === b.phoneNumber) ||
-      (a.email !== null && b.phoneNumber !== null && pairs.has(`${hex(a.email)}/${hex(b.phoneNumber)}`)) ||
-      (b.email !== null && a.phoneNumber !== null && pairs.has(`${hex(b.email)}/${hex(a.phoneNumber)}`));
-    for (let merged = true; merged; ) {
-      merged = false;
-      outer: for (let i = 0; i < components.length; i++) {
-        for (let j = i + 1; j < components.length; j++) {
-          if (components[i]!.some((a) => components[j]!.some((b) => joined(a, b)))) {
-            components[i]!.push(...components[j]!);
-            components = components.filter((_, k) => k !== j);
-            merged = true;
-            break outer;
-          }
-        }
-      }
-    }
-    // Each component is one stored group: its first row (createdAt, then id: the query's order) the primary, the rest linked to it.
-    for (const component of components) {
-      const ordered = live.filter((row) => component.includes(row));
-      const [primary, ...secondaries] = ordered;
-      expect([primary!.linkedId, primary!.linkPrecedence]).toEqual([null, 'primary']);
-      for (const row of secondaries) expect([row.id, row.linkedId, row.linkPrecedence]).toEqual([row.id, primary!.id, 'secondary']);
-    }
+    await expectGroupsAreComponents(`%.${tag}@x.io`, [junk, `${digits}1`, `${digits}2`, `${digits}3`]);
   }, 60_000);
 });

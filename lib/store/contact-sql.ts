@@ -361,10 +361,13 @@ export function unlinkValueSql(kind: 'email' | 'phone'): string {
  WHERE c.${column} = :${kind} AND c.deletedAt IS NULL`;
 }
 
-/** New links for the rows of `:links`, a JSON array of [id, linkedId or null]: set-based, one statement per chunk. */
+/**
+ * New links for the rows of `:links`, a JSON array of [id, linkedId, 0 for a primary] (0, not JSON
+ * null, which the engines' JSON_TABLE have not always read as NULL alike): set-based, one statement per chunk.
+ */
 export const RELINK_FROM_JSON = `UPDATE Contact c
   JOIN JSON_TABLE(:links, '$[*]' COLUMNS (id INT PATH '$[0]', linkedId INT PATH '$[1]')) m ON m.id = c.id
-   SET c.linkedId = m.linkedId, c.linkPrecedence = IF(m.linkedId IS NULL, 'primary', 'secondary')`;
+   SET c.linkedId = NULLIF(m.linkedId, 0), c.linkPrecedence = IF(m.linkedId = 0, 'primary', 'secondary')`;
 
 /** Every recorded pairing that holds the request's email or phone. */
 export const DELETE_KEY_PAIRINGS = deletePairingsSql(KEY_HASHES);

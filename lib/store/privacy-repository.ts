@@ -107,7 +107,8 @@ export class PrivacyRepository {
         const { affectedRows } = await tx.run(unlinkValueSql(kind), keyParams(request));
         if (affectedRows !== held) throw new Conflict('the rows holding the value changed under the lock');
         for (let i = 0; i < relink.length; i += RELINKS_PER_STATEMENT) {
-          await tx.run(RELINK_FROM_JSON, { links: JSON.stringify(relink.slice(i, i + RELINKS_PER_STATEMENT)) });
+          const chunk = relink.slice(i, i + RELINKS_PER_STATEMENT).map(([id, linkedId]) => [id, linkedId ?? 0]);
+          await tx.run(RELINK_FROM_JSON, { links: JSON.stringify(chunk) });
         }
         unlinked = { contacts: changed, primaryContactIds };
       }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectGroupsAreComponents } from '../support/components.js';
 import { postIdentify, sql, uniqueDigits, uniqueTag } from '../support/helpers.js';
 
 // POST /unlink over HTTP through the gateway stand-in, signed as a data-steward tool signs: the
@@ -57,6 +58,24 @@ describe('POST /unlink over HTTP', () => {
     const [records] = await sql().query("SELECT answer FROM AuditRecord WHERE route = 'unlink' ORDER BY id DESC LIMIT 1");
     expect((records as { answer: string }[])[0]!.answer).toBe(JSON.stringify(answer.json));
     expect((records as { answer: string }[])[0]!.answer).not.toContain(digits);
+  });
+
+  it('racing with identifies over HTTP: the groups left are the components of shared values and pairings', async () => {
+    const tag = uniqueTag();
+    const digits = uniqueDigits();
+    const junk = `${digits}0`;
+    const customer = (n: number) => `h${n}.${tag}@x.io`;
+    for (const n of [1, 2, 3, 4]) await postIdentify({ email: customer(n), phoneNumber: junk });
+    const answers = await Promise.all([
+      call('/unlink', { phoneNumber: junk }),
+      ...[1, 2, 3, 4, 5, 6].map((n) => postIdentify({ email: customer(n), phoneNumber: junk })),
+      ...[1, 2, 3].map((n) => postIdentify({ email: customer(n), phoneNumber: `${digits}${n}` })),
+      postIdentify({ email: customer(1), phoneNumber: `${digits}2` }),
+      call('/unlink', { phoneNumber: junk }),
+      call('/lookup', { phoneNumber: junk }),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
+    await expectGroupsAreComponents(`%.${tag}@x.io`, [junk, `${digits}1`, `${digits}2`, `${digits}3`]);
   });
 
   it.each([
