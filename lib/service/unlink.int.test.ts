@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { expectGroupsAreComponents } from '../../test/support/components.js';
 import { countingExecutor, sql, uniqueDigits, uniqueTag } from '../../test/support/helpers.js';
 import { seedGroup } from '../../test/support/large-group-seeder.js';
-import { BadInput } from '../errors.js';
+import { reconcile } from '../contacts/reconcile.js';
+import { BadInput, Conflict } from '../errors.js';
 import { RETRY } from '../runtime/container.js';
 import { ContactRepository } from '../store/contact-repository.js';
 import { PrivacyRepository, type UnlinkRequest } from '../store/privacy-repository.js';
@@ -179,6 +180,22 @@ describe('POST /unlink', () => {
 });
 
 describe('POST /unlink racing with /identify', () => {
+  it('an identify that read a group through a value an unlink then took out starts over on its locked path, writing nothing', async () => {
+    const tag = uniqueTag();
+    const digits = uniqueDigits();
+    const junk = `${digits}0`;
+    await identify(`x.${tag}@x.io`, junk);
+    const request = { email: `y.${tag}@x.io`, phoneNumber: junk };
+    const read = await contacts.findGroups(request); // the group of x, through the phone
+    expect(read.rows).toHaveLength(1);
+    await unlink(phone(junk)); // x keeps its row and its links, but not the phone
+    await expect(contacts.withLockedGroups(request, read, (rows) => reconcile(rows, request))).rejects.toBeInstanceOf(Conflict);
+    const [rows] = await sql().query('SELECT COUNT(*) AS n FROM Contact WHERE email = ?', [request.email]);
+    expect(rows).toEqual([{ n: 0 }]);
+    // Read again, the request finds nobody: a new customer, alone.
+    expect((await identify(request.email, junk)).response.contact.emails).toEqual([request.email]);
+  });
+
   it('leaves groups that are exactly the connected components of shared values and pairings, with no chain and the oldest as primary', async () => {
     const tag = uniqueTag();
     const digits = uniqueDigits();
