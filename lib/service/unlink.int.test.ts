@@ -180,7 +180,7 @@ describe('POST /unlink', () => {
 });
 
 describe('POST /unlink racing with /identify', () => {
-  it('an identify that read a group through a value an unlink then took out starts over on its locked path, writing nothing', async () => {
+  it('an identify that read a group through a value an unlink then took out writes nothing, on either path, and starts over', async () => {
     const tag = uniqueTag();
     const digits = uniqueDigits();
     const junk = `${digits}0`;
@@ -190,6 +190,8 @@ describe('POST /unlink racing with /identify', () => {
     expect(read.rows).toHaveLength(1);
     await unlink(phone(junk)); // x keeps its row and its links, but not the phone
     await expect(contacts.withLockedGroups(request, read, (rows) => reconcile(rows, request))).rejects.toBeInstanceOf(Conflict);
+    // Nor does its first, conditional insert link the new detail to x's group: the phone is not there any more.
+    await expect(contacts.insertSecondaryIfUnchanged(request, read.rows, read.roots[0]!)).rejects.toBeInstanceOf(Conflict);
     const [rows] = await sql().query('SELECT COUNT(*) AS n FROM Contact WHERE email = ?', [request.email]);
     expect(rows).toEqual([{ n: 0 }]);
     // Read again, the request finds nobody: a new customer, alone.
