@@ -15,7 +15,7 @@ import { seededEmail, seedGroup } from '../test/support/large-group-seeder.js';
  * of 10,000, a /lookup of the 100,000 group, and /erase of a group of 100,000 (without and with
  * "suppress", each its own group). Per request: wall time, Data API calls, bytes the Data API
  * returned, and the bytes of the Lambda result. Targets on the reference machine: 1 s, 4 s, 3 s, 4 s
- * and 5 s.
+ * and 5 s; and an unlink (with block) of a junk phone holding 100,000 contacts together: 10 s.
  */
 export interface LargeGroupRun {
   name: string;
@@ -32,6 +32,7 @@ export interface LargeGroupRun {
 interface Answer {
   contacts?: { secondaryContactIds: number[] }[];
   erased?: { contacts: number };
+  unlinked?: { contacts: number };
 }
 
 export async function measureLargeGroups(stack: LocalStack, pool: Pool, database: string): Promise<LargeGroupRun[]> {
@@ -47,10 +48,11 @@ export async function measureLargeGroups(stack: LocalStack, pool: Pool, database
   );
   const config = { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database, requestTimeoutMs: 28_000 };
   const deps = createDependencies(config, { client, logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'Bench' }) });
-  const handlers: Record<'identify' | 'lookup' | 'erase', Handler> = {
+  const handlers: Record<'identify' | 'lookup' | 'erase' | 'unlink', Handler> = {
     identify: (await import('../functions/identify.js')).buildHandler(deps) as Handler,
     lookup: (await import('../functions/lookup.js')).buildHandler(deps) as Handler,
     erase: (await import('../functions/erase.js')).buildHandler(deps) as Handler,
+    unlink: (await import('../functions/unlink.js')).buildHandler(deps) as Handler,
   };
 
   const stamp = Date.now().toString(36).slice(-6);
@@ -61,6 +63,10 @@ export async function measureLargeGroups(stack: LocalStack, pool: Pool, database
   const erased = { tag: `e100k${stamp}`, size: 100_000, phone: `8${Date.now() % 1e9}`, createdAt: '2022-05-01 00:00:00' };
   const suppressed = { tag: `s100k${stamp}`, size: 100_000, phone: `7${Date.now() % 1e9}`, createdAt: '2022-06-01 00:00:00' };
   for (const group of [group20k, group100k, older, newer, erased, suppressed]) await seedGroup(pool, group);
+  // A junk phone on every one of 100,000 contacts that it alone holds together.
+  const junk = { tag: `ju${stamp}`, size: 100_000, phone: `6${Date.now() % 1e9}`, createdAt: '2022-07-01 00:00:00' };
+  const junkGroup = await seedGroup(pool, junk);
+  await pool.query('UPDATE Contact SET phoneNumber = ? WHERE linkedId = ?', [junk.phone, junkGroup.primaryId]);
 
   /** One request, timed; `expect` says what its answer must be (the benchmark stops on a wrong one). */
   const run = async (
@@ -113,6 +119,14 @@ export async function measureLargeGroups(stack: LocalStack, pool: Pool, database
         { phoneNumber: suppressed.phone, suppress: true },
         'erase',
         (answer) => answer.erased?.contacts === 100_000,
+      ),
+      await run(
+        'unlink a value that holds 100,000 contacts',
+        100_000,
+        10_000,
+        { phoneNumber: junk.phone, block: true },
+        'unlink',
+        (answer) => answer.unlinked?.contacts === 100_000,
       ),
     ];
   } finally {

@@ -8,6 +8,7 @@ import { buildHandler as buildErase } from '../functions/erase.js';
 import { buildHandler } from '../functions/identify.js';
 import { buildHandler as buildLookup } from '../functions/lookup.js';
 import { buildHandler as buildUnblock } from '../functions/unblock.js';
+import { buildHandler as buildUnlink } from '../functions/unlink.js';
 import { dropDatabase, ensureDatabase } from '../infra/local/mysql.js';
 import { createDependencies } from '../lib/runtime/container.js';
 import { DataApiExecutor } from '../lib/store/data-api/executor.js';
@@ -104,9 +105,11 @@ const headers = fc.record({ 'content-type': contentType, 'x-extra': fc.string() 
 const validBody = fc
   .record({ email: fc.stringMatching(/^[a-z]{1,10}@[a-z]{1,8}\.io$/), phoneNumber: fc.stringMatching(/^[0-9]{4,12}$/) }, { requiredKeys: ['email'] })
   .map((fields) => JSON.stringify(fields));
-const withValidOnes = fc.oneof({ weight: 1, arbitrary: validBody }, { weight: 1, arbitrary: body });
+// And one value alone, as /unlink takes it (a valid body with both is its 400).
+const validSingle = fc.stringMatching(/^[0-9]{4,12}$/).map((phoneNumber) => JSON.stringify({ phoneNumber }));
+const withValidOnes = fc.oneof({ weight: 1, arbitrary: validBody }, { weight: 1, arbitrary: validSingle }, { weight: 2, arbitrary: body });
 
-describe('fuzzing the other routes (lookup, erase, block, unblock)', () => {
+describe('fuzzing the other routes (lookup, erase, unlink, block, unblock)', () => {
   it('never answer 5xx, always explain a refusal in JSON, never write for a refused request', async () => {
     const client = dataApiClient();
     const target = { resourceArn: LOCAL_DEFAULTS.resourceArn, secretArn: LOCAL_DEFAULTS.secretArn, database };
@@ -114,6 +117,7 @@ describe('fuzzing the other routes (lookup, erase, block, unblock)', () => {
     const routes = {
       '/lookup': buildLookup(deps) as Handler,
       '/erase': buildErase(deps) as Handler,
+      '/unlink': buildUnlink(deps) as Handler,
       '/block': buildBlock(deps) as Handler,
       '/unblock': buildUnblock(deps) as Handler,
     };

@@ -234,7 +234,7 @@ describe('the alarms', () => {
   it('sum the Lambda Throttles of every function behind a route', () => {
     for (const stage of DEPLOYED) {
       const metrics = props(stages[stage], 'ThrottlesAlarm').Metrics as Props[];
-      const routeFunctions = ['Identify', 'Lookup', 'Erase', 'Block', 'Unblock'];
+      const routeFunctions = ['Identify', 'Lookup', 'Erase', 'Unlink', 'Block', 'Unblock'];
       const functionNames = routeFunctions.map((name) => props(stages[stage], `${name}LambdaFunction`).FunctionName);
       expect(metrics, stage).toEqual([
         { Id: 'throttles', Label: expect.any(String), Expression: 'SUM(METRICS())', ReturnData: true },

@@ -100,6 +100,7 @@ describe('npm run package', () => {
         'migrate.zip',
         'serverless-state.json',
         'unblock.zip',
+        'unlink.zip',
       ]);
     }
   });
@@ -112,6 +113,7 @@ describe('npm run package', () => {
       IdentifyLogGroup: 'AWS::Logs::LogGroup',
       LookupLogGroup: 'AWS::Logs::LogGroup',
       EraseLogGroup: 'AWS::Logs::LogGroup',
+      UnlinkLogGroup: 'AWS::Logs::LogGroup',
       BlockLogGroup: 'AWS::Logs::LogGroup',
       UnblockLogGroup: 'AWS::Logs::LogGroup',
       MigrateLogGroup: 'AWS::Logs::LogGroup',
@@ -122,6 +124,7 @@ describe('npm run package', () => {
       IdentifyLambdaFunction: 'AWS::Lambda::Function',
       LookupLambdaFunction: 'AWS::Lambda::Function',
       EraseLambdaFunction: 'AWS::Lambda::Function',
+      UnlinkLambdaFunction: 'AWS::Lambda::Function',
       BlockLambdaFunction: 'AWS::Lambda::Function',
       UnblockLambdaFunction: 'AWS::Lambda::Function',
       MigrateLambdaFunction: 'AWS::Lambda::Function',
@@ -136,6 +139,9 @@ describe('npm run package', () => {
       HttpApiIntegrationErase: 'AWS::ApiGatewayV2::Integration',
       HttpApiRoutePostErase: 'AWS::ApiGatewayV2::Route',
       EraseLambdaPermissionHttpApi: 'AWS::Lambda::Permission',
+      HttpApiIntegrationUnlink: 'AWS::ApiGatewayV2::Integration',
+      HttpApiRoutePostUnlink: 'AWS::ApiGatewayV2::Route',
+      UnlinkLambdaPermissionHttpApi: 'AWS::Lambda::Permission',
       HttpApiIntegrationBlock: 'AWS::ApiGatewayV2::Integration',
       HttpApiRoutePostBlock: 'AWS::ApiGatewayV2::Route',
       BlockLambdaPermissionHttpApi: 'AWS::Lambda::Permission',
@@ -229,6 +235,7 @@ describe('the API', () => {
       'POST /identify',
       'POST /lookup',
       'POST /unblock',
+      'POST /unlink',
     ]);
     expect(props(dev(), 'HttpApiIntegrationLookup')).toMatchObject({ IntegrationType: 'AWS_PROXY', IntegrationUri: getAtt('LookupLambdaFunction', 'Arn') });
   });
@@ -247,7 +254,7 @@ describe('who may call the API', () => {
       expect(
         routes.map((route) => route.routeKey),
         stage,
-      ).toEqual(expect.arrayContaining(['POST /identify', 'POST /lookup', 'POST /erase', 'POST /block', 'POST /unblock']));
+      ).toEqual(expect.arrayContaining(['POST /identify', 'POST /lookup', 'POST /erase', 'POST /unlink', 'POST /block', 'POST /unblock']));
       for (const { routeKey, properties } of routes) {
         expect(properties.AuthorizationType, `${stage} ${routeKey}`).toBe('AWS_IAM');
         expect(properties.AuthorizerId, `${stage} ${routeKey}`).toBeUndefined();
@@ -372,6 +379,7 @@ describe('who may call the API', () => {
         'IdentifyLambdaPermissionHttpApi',
         'LookupLambdaPermissionHttpApi',
         'EraseLambdaPermissionHttpApi',
+        'UnlinkLambdaPermissionHttpApi',
         'BlockLambdaPermissionHttpApi',
         'UnblockLambdaPermissionHttpApi',
       ]);
@@ -544,13 +552,13 @@ describe('least privilege', () => {
     expect(props(dev(), 'LookupLambdaFunction').Role).toEqual(getAtt('LookupRole', 'Arn'));
   });
 
-  it('lets the privacy functions (erase, block, unblock) use statements and transactions on this cluster, read its secret, and write their own logs', () => {
+  it('lets the privacy functions (erase, unlink, block, unblock) use statements and transactions on this cluster, read its secret, and write their own logs', () => {
     const statements = statementsOf(dev(), 'PrivacyRole');
     expect(statements.map((s) => ({ Effect: s.Effect, Action: actions(s).sort(), Resource: s.Resource }))).toEqual([
       {
         Effect: 'Allow',
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: ['EraseLogGroup', 'BlockLogGroup', 'UnblockLogGroup'].map((group) => getAtt(group, 'Arn')),
+        Resource: ['EraseLogGroup', 'UnlinkLogGroup', 'BlockLogGroup', 'UnblockLogGroup'].map((group) => getAtt(group, 'Arn')),
       },
       {
         Effect: 'Allow',
@@ -559,7 +567,7 @@ describe('least privilege', () => {
       },
       { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: SECRET_ARN },
     ]);
-    for (const fn of ['EraseLambdaFunction', 'BlockLambdaFunction', 'UnblockLambdaFunction'])
+    for (const fn of ['EraseLambdaFunction', 'UnlinkLambdaFunction', 'BlockLambdaFunction', 'UnblockLambdaFunction'])
       expect(props(dev(), fn).Role, fn).toEqual(getAtt('PrivacyRole', 'Arn'));
   });
 
@@ -688,7 +696,7 @@ describe('wiring', () => {
   it('gives every log group a retention', () => {
     for (const stage of ['dev', 'prod'] as const) {
       const groups = Object.values(stages[stage].template.Resources).filter((resource) => resource.Type === 'AWS::Logs::LogGroup');
-      expect(groups).toHaveLength(6);
+      expect(groups).toHaveLength(7);
       for (const group of groups) expect((group.Properties as { RetentionInDays?: number }).RetentionInDays).toBeGreaterThan(0);
     }
   });

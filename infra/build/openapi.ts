@@ -14,6 +14,8 @@ import {
   IdentifyRequestSchema,
   LookupResponseSchema,
   UnblockResponseSchema,
+  UnlinkRequestSchema,
+  UnlinkResponseSchema,
 } from '../../lib/http/schema/identify-schemas.js';
 import { PROJECT_ROOT } from '../local/project-root.js';
 
@@ -241,6 +243,26 @@ export function openApiDocument() {
           nothing: { summary: 'No live contact held either value', value: { erased: { contacts: 0, primaryContactIds: [] } } },
         },
       }),
+      '/unlink': postOperation({
+        operationId: 'unlink',
+        responseDescription: 'Done, with its audit record.',
+        answersGroups: false,
+        summary: 'Undo a wrong link: take a value out of every contact and split the groups it held together',
+        description:
+          'As one serializable step, every live contact holding the value loses it (a contact left with neither an email nor a phone is deleted), and every group that held it is recomputed: two live contacts stay together when a chain of shared emails, shared phones and recorded pairings (the (email, phone) of past merges) connects them; each resulting group\'s primary is its oldest contact. Recorded pairings holding the value are deleted. With "block": true the value becomes a stored blocked value. Blocked values count here. An audit record is written with it. Granted on its own (a data-steward tool).',
+        request: ref('UnlinkRequest'),
+        requestExamples: {
+          junkPhone: {
+            summary: "The shop's own phone held customers together: split them and block it",
+            value: { phoneNumber: '+1 (555) 010-0000', block: true },
+          },
+        },
+        response: ref('UnlinkResponse'),
+        responseExamples: {
+          split: { summary: 'One group of five split into five', value: { unlinked: { contacts: 5, primaryContactIds: [1, 2, 3, 4, 5] } } },
+          nothing: { summary: 'No live contact held the value', value: { unlinked: { contacts: 0, primaryContactIds: [] } } },
+        },
+      }),
       '/block': postOperation({
         operationId: 'block',
         responseDescription: 'Done, with its audit record.',
@@ -272,6 +294,8 @@ export function openApiDocument() {
         LookupResponse: strip(LookupResponseSchema),
         EraseRequest: strip(EraseRequestSchema),
         EraseResponse: strip(EraseResponseSchema),
+        UnlinkRequest: strip(UnlinkRequestSchema),
+        UnlinkResponse: strip(UnlinkResponseSchema),
         BlockRequest: strip(BlockRequestSchema),
         BlockResponse: strip(BlockResponseSchema),
         UnblockResponse: strip(UnblockResponseSchema),
@@ -300,12 +324,12 @@ export function openApiYaml(): string {
   return `# Written by \`npm run openapi\` from lib/http/schema/identify-schemas.ts. Do not edit by hand.\n${stringify(openApiDocument(), { lineWidth: 0 })}`;
 }
 
-const REQUEST_SCHEMAS = [IdentifyRequestSchema, BlockRequestSchema, EraseRequestSchema];
+const REQUEST_SCHEMAS = [IdentifyRequestSchema, BlockRequestSchema, EraseRequestSchema, UnlinkRequestSchema];
 
 export function requestValidatorSource(): string {
   const ajv = new Ajv2020.default({ code: { source: true, esm: true }, allErrors: false, strict: true, strictTypes: false });
   for (const schema of REQUEST_SCHEMAS) ajv.addSchema(schema);
-  const exports = { validate: 'IdentifyRequest', validateBlock: 'BlockRequest', validateErase: 'EraseRequest' };
+  const exports = { validate: 'IdentifyRequest', validateBlock: 'BlockRequest', validateErase: 'EraseRequest', validateUnlink: 'UnlinkRequest' };
   return `// Written by \`npm run openapi\` from the request schemas in lib/http/schema/identify-schemas.ts. Do not edit by hand.\n// @ts-nocheck\n${standaloneCode.default(ajv, exports)}\n`;
 }
 

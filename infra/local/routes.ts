@@ -7,6 +7,7 @@ export const LOCAL_ROUTES: Readonly<Record<string, string>> = {
   '/identify': 'identify',
   '/lookup': 'lookup',
   '/erase': 'erase',
+  '/unlink': 'unlink',
   '/block': 'block',
   '/unblock': 'unblock',
 };

@@ -25,7 +25,7 @@ export interface LookupDependencies extends EdgeDependencies {
   lookup: Pick<LookupService, 'lookup'>;
 }
 
-/** POST /erase's, /block's and /unblock's. */
+/** POST /erase's, /unlink's, /block's and /unblock's. */
 export interface PrivacyDependencies extends EdgeDependencies {
-  privacy: Pick<PrivacyService, 'erase' | 'block' | 'unblock'>;
+  privacy: Pick<PrivacyService, 'erase' | 'unlink' | 'block' | 'unblock'>;
 }

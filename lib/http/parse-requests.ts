@@ -2,7 +2,8 @@ import type { Blocklist } from '../contacts/blocklist.js';
 import type { IdentifyRequest } from '../contacts/model.js';
 import { describeType, normaliseRequest, normalizeEmail, normalizePhone } from '../contacts/request.js';
 import { BadInput } from '../errors.js';
-import { type Validate, type ValidationError, validate, validateBlock, validateErase } from './schema/request-validator.generated.js';
+import type { UnlinkRequest } from '../store/privacy-repository.js';
+import { type Validate, type ValidationError, validate, validateBlock, validateErase, validateUnlink } from './schema/request-validator.generated.js';
 
 /**
  * Parsed JSON bodies into normalised requests, or BadInput. The structure (an object, known fields,
@@ -26,6 +27,15 @@ export function parseBlockRequest(body: unknown): IdentifyRequest {
 export function parseEraseRequest(body: unknown): { request: IdentifyRequest; suppress: boolean } {
   const fields = structured(body, validateErase, ['email', 'phoneNumber', 'suppress']);
   return { request: normaliseRequest(own(fields, 'email'), own(fields, 'phoneNumber')), suppress: own(fields, 'suppress') === true };
+}
+
+/** POST /unlink: exactly one value (a blocked one too: that is what it is for), and `block`. */
+export function parseUnlinkRequest(body: unknown): { request: UnlinkRequest; block: boolean } {
+  const fields = structured(body, validateUnlink, ['email', 'phoneNumber', 'block']);
+  const { email, phoneNumber } = normaliseRequest(own(fields, 'email'), own(fields, 'phoneNumber'));
+  const block = own(fields, 'block') === true;
+  if (email !== null && phoneNumber !== null) throw new BadInput('give exactly one of email and phoneNumber: /unlink takes one value out at a time');
+  return { request: email !== null ? { email, phoneNumber: null } : { email: null, phoneNumber: phoneNumber! }, block };
 }
 
 function structured(body: unknown, check: Validate, fields: readonly string[]): Record<string, unknown> {
@@ -52,6 +62,7 @@ function describeSchemaError(error: ValidationError | undefined, body: unknown, 
     if (error instanceof BadInput) return error.message;
   }
   if (path === '/suppress') return `suppress must be true or false, not ${describeType(fields.suppress)}`;
+  if (path === '/block') return `block must be true or false, not ${describeType(fields.block)}`;
   return `${path.slice(1)} is not valid: ${error?.message ?? 'wrong type'}`;
 }
 

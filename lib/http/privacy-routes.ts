@@ -4,11 +4,11 @@ import type { IdentifyCall } from '../service/identify-service.js';
 import type { AuditContext } from '../store/privacy-repository.js';
 import type { PrivacyDependencies } from './dependencies.js';
 import { loggedCaller } from './middleware/caller-identity.js';
-import { parseBlockRequest, parseEraseRequest } from './parse-requests.js';
+import { parseBlockRequest, parseEraseRequest, parseUnlinkRequest } from './parse-requests.js';
 import { routeCall } from './route-call.js';
 
 /**
- * POST /erase, /block and /unblock after middy parsed the body: validate, act as one transaction with
+ * POST /erase, /unlink, /block and /unblock after middy parsed the body: validate, act as one transaction with
  * its audit record, answer. The log line and the audit record hold counts and ids, never a value.
  */
 
@@ -39,6 +39,15 @@ export const eraseHttp = privacyRoute(
     return { erased: await deps.privacy.erase(request, suppress, audit, call) };
   },
   ({ erased }) => ({ contacts: erased.contacts, groups: erased.primaryContactIds.length }),
+);
+
+export const unlinkHttp = privacyRoute(
+  'unlinked',
+  async (deps, body, audit, call) => {
+    const { request, block } = parseUnlinkRequest(body);
+    return { unlinked: await deps.privacy.unlink(request, block, audit, call) };
+  },
+  ({ unlinked }) => ({ contacts: unlinked.contacts, groups: unlinked.primaryContactIds.length }),
 );
 
 export const blockHttp = privacyRoute(

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Outcome } from '../service/identify-service.js';
 
 /** What a request did, as its metrics' `outcome` says: /identify's and /lookup's kinds, and the privacy routes'. */
-export type RouteOutcome = Outcome | 'erased' | 'blocked' | 'unblocked';
+export type RouteOutcome = Outcome | 'erased' | 'unlinked' | 'blocked' | 'unblocked';
 
 /**
  * What one invocation counts as it goes: Data API calls, retries, its outcome, the size of the group

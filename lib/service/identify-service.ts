@@ -10,8 +10,8 @@ import { type ContactRepository, rootsAreLivePrimaries } from '../store/contact-
  * The use case: read -> plan -> write -> view, retried as one unit.
  *
  * The first attempt is optimistic: a repeat customer is answered from one read; a new customer or a
- * new detail is one conditional INSERT, and a merge one conditional UPDATE, that re-checks the plan's
- * premises under locks. A merge that must also insert, groups left untidy (a soft-deleted primary),
+ * new detail is one conditional INSERT, and a merge one conditional UPDATE (in one transaction with
+ * the INSERT of its recorded pairing), that re-checks the plan's premises under locks. A merge that must also insert, groups left untidy (a soft-deleted primary),
  * or any attempt after a conflict take the transactional path (lock, re-check, write, commit).
  * An answer too large for a Lambda response is refused (GroupTooLarge) before anything is written.
  */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { countingExecutor, rowsTagged, sql, uniqueDigits, uniqueTag } from '../../test/support/helpers.js';
 import type { IdentifyRequest } from '../contacts/model.js';
@@ -8,7 +9,7 @@ import { ContactRepository } from '../store/contact-repository.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
 import { IdentifyService } from './identify-service.js';
 
-// A merge of tidy groups is one conditional UPDATE in autocommit (path 2 of docs/CONCURRENCY.md):
+// A merge of tidy groups is one conditional UPDATE and its recorded pairing in one transaction (path 2 of docs/CONCURRENCY.md):
 // through the real SDK, the local Data API server and MySQL or MariaDB, what it costs, and that it writes
 // nothing when the groups moved between the read and the write.
 const { executor, calls } = countingExecutor();
@@ -36,6 +37,17 @@ async function twoGroups() {
 
 type Groups = Awaited<ReturnType<typeof twoGroups>>;
 
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+
+/** How many pairings record the request's (email, phone), by their hashes. */
+async function pairingsOf(request: IdentifyRequest): Promise<number> {
+  const [rows] = await sql().query('SELECT COUNT(*) AS n FROM ContactPairing WHERE emailHash = ? AND phoneHash = ?', [
+    sha256(request.email!),
+    sha256(request.phoneNumber!),
+  ]);
+  return Number((rows as { n: number }[])[0]!.n);
+}
+
 /** A row written behind the service's back: a secondary of `linkedId`, or a primary when it is null. */
 function insertRow(email: string, phone: string, linkedId: number | null) {
   return sql().query('INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (?, ?, ?, ?)', [
@@ -55,11 +67,13 @@ async function mergeAfter(request: IdentifyRequest, meanwhile: () => Promise<unk
 }
 
 describe('a merge of tidy groups', () => {
-  it('is two Data API calls, no transaction, and leaves one group under the older primary', async () => {
+  it('is one read and one transaction (the UPDATE and its pairing), and leaves one group under the older primary', async () => {
     const { tag, georgeId, request } = await twoGroups();
     const merged = await identify(request.email, request.phoneNumber);
     expect(merged.outcome).toBe('merged');
-    expect(merged.calls).toEqual(['ExecuteStatement', 'ExecuteStatement']);
+    // The recorded pairing must commit with the merge or not at all: the Data API has no multi-statement
+    // call, so the floor is the read plus BeginTransaction, UPDATE, INSERT, CommitTransaction.
+    expect(merged.calls).toEqual(['ExecuteStatement', 'BeginTransaction', 'ExecuteStatement', 'ExecuteStatement', 'CommitTransaction']);
     const rows = await rowsTagged(tag);
     expect(rows.map((row) => [row.linkPrecedence, row.linkedId])).toEqual([
       ['primary', null],
@@ -68,6 +82,7 @@ describe('a merge of tidy groups', () => {
       ['secondary', georgeId],
     ]);
     expect(merged.response.contact.secondaryContactIds).toEqual(rows.slice(1).map((row) => row.id));
+    expect(await pairingsOf(request)).toBe(1);
   });
 
   it.each([
@@ -79,6 +94,10 @@ describe('a merge of tidy groups', () => {
       (g: Groups) => sql().query(`UPDATE Contact SET linkPrecedence = 'secondary', linkedId = ? WHERE id = ?`, [g.biffId, g.georgeId]),
     ],
     ['a third group took the email', (g: Groups) => insertRow(g.email('george'), `${g.digits}9`, null)],
+    [
+      'the phone was taken out of the losing group, its links unchanged (an unlink)',
+      (g: Groups) => sql().query('UPDATE Contact SET phoneNumber = NULL WHERE phoneNumber = ?', [`${g.digits}2`]),
+    ],
   ])('writes nothing and throws Conflict when %s between the read and the write', async (_what, change) => {
     const groups = await twoGroups();
     let before: Awaited<ReturnType<typeof rowsTagged>> = [];
@@ -89,6 +108,7 @@ describe('a merge of tidy groups', () => {
       }),
     ).rejects.toBeInstanceOf(Conflict);
     expect(await rowsTagged(groups.tag)).toEqual(before);
+    expect(await pairingsOf(groups.request)).toBe(0); // rolled back with the UPDATE
   });
 
   it('goes round again when the groups moved, and answers the group as it is after the merge', async () => {
@@ -119,5 +139,6 @@ describe('a merge of tidy groups', () => {
     expect(merged.response.contact.primaryContactId).toBe(georgeId);
     expect(merged.response.contact.emails).toContain(email('biff3'));
     expect(merged.response.contact.secondaryContactIds).toEqual(rows.slice(1).map((row) => row.id));
+    expect(await pairingsOf(request)).toBe(1); // recorded once, by the locked path
   });
 });

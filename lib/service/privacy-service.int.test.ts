@@ -149,13 +149,38 @@ describe('after an erasure', () => {
     await identify(values[1]!, values[2]!);
     await identify(values[1]!, values[3]!);
     await erase(values[0]!, null, true);
-    const [tables] = await sql().query('SHOW TABLES');
-    let dumped = '';
-    for (const table of (tables as Record<string, string>[]).map((row) => Object.values(row)[0]!)) {
-      const [rows] = await sql().query(`SELECT * FROM \`${table}\``);
-      dumped += JSON.stringify(rows, (_key, value) => (Buffer.isBuffer(value) ? value.toString('hex') : value));
-    }
+    const dumped = await dumpDatabase();
     expect(dumped.length).toBeGreaterThan(0);
     for (const value of values) expect(dumped, value).not.toContain(value);
   });
+
+  it('without suppress, neither a value nor its hash is left: the pairing of the merge is gone too', async () => {
+    const tag = uniqueTag();
+    const digits = uniqueDigits();
+    const values = [`paired.${tag}@x.io`, `other.${tag}@x.io`, `${digits}1`, `${digits}2`];
+    await identify(values[0]!, values[2]!);
+    await identify(values[1]!, values[3]!);
+    await identify(values[0]!, values[3]!); // merges the two groups with no new row: records (paired, …2)
+    const pairings = () =>
+      sql().query('SELECT COUNT(*) AS n FROM ContactPairing WHERE emailHash = ? AND phoneHash = ?', [sha256(values[0]!), sha256(values[3]!)]);
+    expect((await pairings())[0]).toEqual([{ n: 1 }]);
+    await erase(values[1]!, null); // a value of the group that the pairing does not hold
+    expect((await pairings())[0]).toEqual([{ n: 0 }]);
+    const dumped = await dumpDatabase();
+    for (const value of values) {
+      expect(dumped, value).not.toContain(value);
+      expect(dumped, value).not.toContain(sha256(value).toString('hex'));
+    }
+  });
 });
+
+/** Every row of every table, as one string, binary columns as hex. */
+async function dumpDatabase(): Promise<string> {
+  const [tables] = await sql().query('SHOW TABLES');
+  let dumped = '';
+  for (const table of (tables as Record<string, string>[]).map((row) => Object.values(row)[0]!)) {
+    const [rows] = await sql().query(`SELECT * FROM \`${table}\``);
+    dumped += JSON.stringify(rows, (_key, value) => (Buffer.isBuffer(value) ? value.toString('hex') : value));
+  }
+  return dumped;
+}

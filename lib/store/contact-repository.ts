@@ -9,6 +9,7 @@ import {
   INSERT_SECONDARY_IF_UNCHANGED,
   keyParams as keys,
   LOCK_DROPPED_KEYS,
+  RECORD_PAIRING,
   relinkGroupsIfUnchangedSql,
   relinkGroupsSql,
   rootList,
@@ -82,12 +83,13 @@ export class ContactRepository {
       secondaryCount++;
       secondaryIdSum += row.id;
     }
-    const result = await this.db.run(INSERT_SECONDARY_IF_UNCHANGED, { ...keys(request, dropped), primaryId, secondaryCount, secondaryIdSum });
+    const params = { ...keys(request, dropped), ...held(request, group), primaryId, secondaryCount, secondaryIdSum };
+    const result = await this.db.run(INSERT_SECONDARY_IF_UNCHANGED, params);
     return insertedIdOrConflict(result.affectedRows, result.insertId, 'the group changed meanwhile');
   }
 
   /**
-   * A merge in one autocommit statement: re-points every live row of `known`'s groups to
+   * A merge in one conditional statement: re-points every live row of `known`'s groups to
    * `primaryId` only if, under locks, they are still exactly the groups read (each root a live
    * primary, each root's secondaries the ones read by count and id sum, no live row with the email
    * or phone in another group). `changes`: how many rows the plan re-points. Throws Conflict when
@@ -97,14 +99,25 @@ export class ContactRepository {
   async relinkGroupsIfUnchanged(request: IdentifyRequest, known: GroupRows, primaryId: number, changes: number, dropped?: IdentifyRequest): Promise<void> {
     const roots = rootList(known.roots);
     if (roots.sql === null) throw new Error('a merge needs the roots it merges');
-    const params: SqlParams = { ...keys(request, dropped), ...roots.params, primaryId };
+    const params: SqlParams = { ...keys(request, dropped), ...held(request, known.rows), ...roots.params, primaryId };
     for (const [i, root] of known.roots.entries()) {
       const secondaries = known.rows.filter((row) => row.linkedId === root);
       params[`secondaryCount${i}`] = secondaries.length;
       params[`secondaryIdSum${i}`] = secondaries.reduce((sum, row) => sum + row.id, 0);
     }
-    const result = await this.db.run(relinkGroupsIfUnchangedSql(roots.sql, known.roots.length), params);
-    if (result.affectedRows !== changes) throw new Conflict('the groups changed between the read and the merge');
+    const sql = relinkGroupsIfUnchangedSql(roots.sql, known.roots.length);
+    const relink = async (db: SqlExecutor) => {
+      const result = await db.run(sql, params);
+      if (result.affectedRows !== changes) throw new Conflict('the groups changed between the read and the merge');
+    };
+    // With one key there is no pair to record: the UPDATE alone, in autocommit.
+    if (request.email === null || request.phoneNumber === null) return relink(this.db);
+    // The pairing commits with the merge or neither does: one Data API transaction around the two
+    // statements (BeginTransaction, UPDATE, INSERT, CommitTransaction). A Conflict rolls it back.
+    await this.db.transaction(async (tx) => {
+      await relink(tx);
+      await tx.run(RECORD_PAIRING, keys(request));
+    });
   }
 
   /**
@@ -132,10 +145,19 @@ export class ContactRepository {
         throw new Conflict('a key was unblocked between the read and the lock');
       }
       const rows = sortRows(await readRest(tx, head, readLockedPage));
+      // Each group read still holds one of the keys: an /unlink may have taken a key out of a group
+      // without changing its links, and a plan over a group the request no longer touches would link to it.
+      const holdsKey = (row: ContactRow) =>
+        (request.email !== null && row.email === request.email) || (request.phoneNumber !== null && row.phoneNumber === request.phoneNumber);
+      if (known.roots.some((root) => !rows.some((row) => (row.linkedId ?? row.id) === root && holdsKey(row)))) {
+        throw new Conflict('a key left a group between the read and the lock');
+      }
       const plan = planFor(rows);
       const primaryId = plan.primaryId;
       if (primaryId !== null && plan.relink.length > 0 && roots.sql !== null) {
         await tx.run(relinkGroupsSql(roots.sql), { ...roots.params, primaryId });
+        // A merge records the request's pair, in the same transaction (nothing unless both keys are given).
+        if (request.email !== null && request.phoneNumber !== null) await tx.run(RECORD_PAIRING, keys(request));
       }
       let insertedId: number | undefined;
       if (plan.insert) {
@@ -161,6 +183,14 @@ export function rootsAreLivePrimaries(known: GroupRows): boolean {
   const primaries = known.rows.filter((row) => roots.has(row.id) && row.linkedId === null && row.linkPrecedence === 'primary');
   if (primaries.length !== roots.size) return false;
   return known.rows.every((row) => (row.linkedId === null ? roots.has(row.id) : roots.has(row.linkedId)));
+}
+
+/** Which of the request's keys the rows read hold: the conditional writes re-check that they still do. */
+function held(request: IdentifyRequest, rows: readonly ContactRow[]): SqlParams {
+  return {
+    emailHeld: Number(request.email !== null && rows.some((row) => row.email === request.email)),
+    phoneHeld: Number(request.phoneNumber !== null && rows.some((row) => row.phoneNumber === request.phoneNumber)),
+  };
 }
 
 // The locked head was sized from the first read's rows; longer ones can only be rows added since:

@@ -158,6 +158,14 @@ const NOT_BLOCKED = `
    AND (:droppedEmail IS NULL OR ${isBlocked('email', ':droppedEmail')})
    AND (:droppedPhone IS NULL OR ${isBlocked('phone', ':droppedPhone')})`;
 
+// Each key the read found on a live row is still on one, re-checked inside each conditional write that
+// links to it: an /unlink takes a value out of rows without changing any link, so the groups' roots,
+// counts and id sums alone would not show that the key no longer holds them (the probes share the
+// locks of the NOT EXISTS probes on the same index ranges). :emailHeld, :phoneHeld: 1 when the read found it.
+const STILL_HELD = `
+   AND (:emailHeld = 0 OR EXISTS (SELECT 1 FROM Contact h ${BY_EMAIL} WHERE h.email = :email AND h.deletedAt IS NULL))
+   AND (:phoneHeld = 0 OR EXISTS (SELECT 1 FROM Contact h ${BY_PHONE} WHERE h.phoneNumber = :phone AND h.deletedAt IS NULL))`;
+
 // A new customer, in one autocommit statement. Under REPEATABLE READ the NOT EXISTS probes of an
 // INSERT ... SELECT take shared next-key locks on the email and phone index ranges (gap included),
 // so a racing insert of the same email or phone blocks or deadlocks; the statement either sees the
@@ -180,7 +188,7 @@ SELECT :email, :phone, p.id, 'secondary' FROM Contact p
    AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_EMAIL} WHERE x.email = :email AND x.deletedAt IS NULL
                      AND COALESCE(x.linkedId, x.id) <> :primaryId)
    AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_PHONE} WHERE x.phoneNumber = :phone AND x.deletedAt IS NULL
-                     AND COALESCE(x.linkedId, x.id) <> :primaryId)${NOT_BLOCKED}`;
+                     AND COALESCE(x.linkedId, x.id) <> :primaryId)${NOT_BLOCKED}${STILL_HELD}`;
 
 export const INSERT_CONTACT = `
 INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (:email, :phone, :linkedId, :linkPrecedence)`;
@@ -239,7 +247,7 @@ JOIN (SELECT 1 AS unchanged FROM DUAL
  WHERE (SELECT COUNT(*) FROM Contact p WHERE p.id IN ${rootSet} AND p.linkPrecedence = 'primary' AND p.linkedId IS NULL
           AND p.deletedAt IS NULL) = ${rootCount}${perRoot}
    AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_EMAIL} WHERE x.email = :email AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})
-   AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_PHONE} WHERE x.phoneNumber = :phone AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})${NOT_BLOCKED}
+   AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_PHONE} WHERE x.phoneNumber = :phone AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})${NOT_BLOCKED}${STILL_HELD}
  LIMIT 1) unchanged ON 1 = 1`;
   return relinkGroupsSql(rootSet, premises);
 }
@@ -299,3 +307,80 @@ export function eraseGroupsSql(rootSet: string | null): string {
 
 /** An audit record: never an email or a phone, only the route, the caller, the request id and the answer's counts and ids. */
 export const INSERT_AUDIT_RECORD = `INSERT INTO AuditRecord (route, caller, requestId, answer) VALUES (:route, :caller, :requestId, :answer)`;
+
+// --- Recorded pairings (lib/store/migrations/sql/004_create_contact_pairing.sql) ---
+
+/** A merge's (email, phone) pair, by hashes; a pair recorded before is left as it is; nothing unless both keys are given. */
+export const RECORD_PAIRING = `INSERT IGNORE INTO ContactPairing (emailHash, phoneHash)
+SELECT UNHEX(SHA2(:email, 256)), UNHEX(SHA2(:phone, 256)) FROM DUAL WHERE :email IS NOT NULL AND :phone IS NOT NULL`;
+
+/** The pairings whose email or phone is among `hashes` (a derived-table body of kind, valueHash), each side by its own index. */
+function deletePairingsSql(hashes: string): string {
+  return `DELETE p FROM ContactPairing p JOIN (
+  SELECT q.id FROM (${hashes}) h JOIN ContactPairing q FORCE INDEX (ContactPairingEmail) ON h.kind = 'email' AND q.emailHash = h.valueHash
+  UNION
+  SELECT q.id FROM (${hashes}) h JOIN ContactPairing q FORCE INDEX (ContactPairingPhone) ON h.kind = 'phone' AND q.phoneHash = h.valueHash
+) d ON d.id = p.id`;
+}
+
+/** With an erasure: every pairing holding a value of the groups `rootSet` or one of the request's keys. */
+export function deleteGroupPairingsSql(rootSet: string | null): string {
+  const groupHashes = rootSet === null ? '' : `${hashesOf(liveRowsOf(rootSet))}\n   UNION `;
+  return deletePairingsSql(`${groupHashes}${KEY_HASHES}`);
+}
+
+// --- POST /unlink ---
+
+/** The column that holds an unlinked value of `kind`, and the other one. */
+const UNLINK_COLUMNS = { email: ['email', 'phoneNumber'], phone: ['phoneNumber', 'email'] } as const;
+
+/**
+ * A row of a group being split, as ROW, and two flags: whether it holds the value (:email or :phone,
+ * the other NULL; blocked or not) and whether it keeps a value once that is gone.
+ */
+function unlinkRow(kind: 'email' | 'phone'): string {
+  const [column, other] = UNLINK_COLUMNS[kind];
+  return `${ROW}, c.${column} <=> :${kind} AS held, c.${other} IS NOT NULL AS keeps`;
+}
+
+/** The live roots of the groups `rootSet`, with the flags of unlinkRow (the groups are locked already). */
+export function unlinkRootsSql(kind: 'email' | 'phone', rootSet: string): string {
+  return `SELECT ${unlinkRow(kind)} FROM Contact c WHERE c.id IN ${rootSet} AND c.deletedAt IS NULL`;
+}
+
+/** The next live secondaries of one root after `:after`, by id, with the flags of unlinkRow. */
+export function unlinkSecondariesPageSql(kind: 'email' | 'phone'): string {
+  return `SELECT ${unlinkRow(kind)} FROM Contact c ${BY_LINK}
+ WHERE c.linkedId = :root AND c.id > :after AND c.deletedAt IS NULL ORDER BY c.id LIMIT :limit`;
+}
+
+/**
+ * The recorded pairings whose email is one of the groups' `rootSet` live rows' (a pairing can only
+ * hold two rows of a group together if both its values are on them), after `:after`, by id, as hex.
+ */
+export function unlinkPairingsPageSql(rootSet: string): string {
+  return `SELECT DISTINCT p.id, LOWER(HEX(p.emailHash)) AS emailHash, LOWER(HEX(p.phoneHash)) AS phoneHash
+  FROM (${liveRowsOf(rootSet)}) g JOIN Contact x ON x.id = g.id
+  JOIN ContactPairing p FORCE INDEX (ContactPairingEmail) ON p.emailHash = UNHEX(SHA2(x.email, 256))
+ WHERE x.email IS NOT NULL AND p.id > :after ORDER BY p.id LIMIT :limit`;
+}
+
+/** Every live row holding the value loses it; a row left with neither an email nor a phone is deleted. */
+export function unlinkValueSql(kind: 'email' | 'phone'): string {
+  const [column, other] = UNLINK_COLUMNS[kind];
+  const index = kind === 'email' ? BY_EMAIL : BY_PHONE;
+  return `UPDATE Contact c ${index}
+   SET c.deletedAt = IF(c.${other} IS NULL, CURRENT_TIMESTAMP, NULL), c.${column} = NULL
+ WHERE c.${column} = :${kind} AND c.deletedAt IS NULL`;
+}
+
+/**
+ * New links for the rows of `:links`, a JSON array of [id, linkedId, 0 for a primary] (0, not JSON
+ * null, which the engines' JSON_TABLE have not always read as NULL alike): set-based, one statement per chunk.
+ */
+export const RELINK_FROM_JSON = `UPDATE Contact c
+  JOIN JSON_TABLE(:links, '$[*]' COLUMNS (id INT PATH '$[0]', linkedId INT PATH '$[1]')) m ON m.id = c.id
+   SET c.linkedId = NULLIF(m.linkedId, 0), c.linkPrecedence = IF(m.linkedId = 0, 'primary', 'secondary')`;
+
+/** Every recorded pairing that holds the request's email or phone. */
+export const DELETE_KEY_PAIRINGS = deletePairingsSql(KEY_HASHES);

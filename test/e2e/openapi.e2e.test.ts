@@ -63,6 +63,8 @@ describe('responses conform to openapi.yaml', () => {
       ['/block', { phoneNumber: `${digits}9` }, 200],
       ['/unblock', { phoneNumber: `${digits}9` }, 200],
       ['/unblock', { suppress: true }, 400],
+      ['/unlink', { phoneNumber: `${digits}1` }, 200],
+      ['/unlink', { email: `ada.${tag}@example.com`, phoneNumber: `${digits}1` }, 400],
       ['/erase', { email: `ada.${tag}@example.com`, suppress: true }, 200],
       ['/erase', { email: `ada.${tag}@example.com`, pad: 'p'.repeat(11_000) }, 413],
     ];

@@ -53,6 +53,20 @@ export const EraseRequestSchema = {
   },
 } as const;
 
+/** POST /unlink: exactly one value to take out of every row, and whether it becomes a stored blocked value. */
+export const UnlinkRequestSchema = {
+  $id: 'UnlinkRequest',
+  type: 'object',
+  additionalProperties: false,
+  description:
+    'Exactly one of email and phoneNumber present after normalisation, normalised as for /identify; a blocked value counts here (that is what /unlink is for). Every live contact holding it loses it, and the groups that held it are recomputed, as one step.',
+  properties: {
+    email: IdentifyRequestSchema.properties.email,
+    phoneNumber: IdentifyRequestSchema.properties.phoneNumber,
+    block: { type: 'boolean', description: 'true: the value also becomes a stored blocked value (its SHA-256, never in clear).' },
+  },
+} as const;
+
 export const ContactResponseSchema = {
   $id: 'ContactResponse',
   type: 'object',
@@ -122,6 +136,34 @@ export const EraseResponseSchema = {
           uniqueItems: true,
           items: { type: 'integer', minimum: 1 },
           description: 'The primaries of the erased groups, ascending.',
+        },
+      },
+    },
+  },
+} as const;
+
+/** POST /unlink's answer. */
+export const UnlinkResponseSchema = {
+  $id: 'UnlinkResponse',
+  type: 'object',
+  additionalProperties: false,
+  required: ['unlinked'],
+  properties: {
+    unlinked: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['contacts', 'primaryContactIds'],
+      properties: {
+        contacts: {
+          type: 'integer',
+          minimum: 0,
+          description: 'Contacts whose row changed: they lost the value (deleted when left with neither an email nor a phone), or were linked anew.',
+        },
+        primaryContactIds: {
+          type: 'array',
+          uniqueItems: true,
+          items: { type: 'integer', minimum: 1 },
+          description: 'The primaries of the groups that result from those that held the value, ascending.',
         },
       },
     },

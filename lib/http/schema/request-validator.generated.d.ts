@@ -12,3 +12,4 @@ export interface Validate {
 export const validate: Validate;
 export const validateBlock: Validate;
 export const validateErase: Validate;
+export const validateUnlink: Validate;
