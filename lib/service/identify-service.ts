@@ -68,7 +68,7 @@ export class IdentifyService {
     }
     if (!afterConflict && kind === 'link') {
       assertReturnable(rows, plan, request);
-      return carriedOut(rows, plan, request, await repository.insertSecondaryIfUnchanged(request, rows, plan.primaryId!, dropped));
+      return carriedOut(rows, plan, request, await repository.insertSecondaryIfUnchanged(request, rows, plan.primaryId!, dropped, read.blockedVersion));
     }
     if (!afterConflict && kind === 'merge' && !plan.insert && rootsAreLivePrimaries(read)) {
       assertReturnable(rows, plan, request);

@@ -31,6 +31,8 @@ export interface GroupRows {
   roots: number[];
   /** Which of the request's keys are stored blocked values: they matched nothing, and the rows answer none. */
   blocked: BlockedKeys;
+  /** The version of the stored blocked values the rows' masking reflects (re-checked by the writes). */
+  blockedVersion: number;
 }
 
 /** What the transactional path wrote: the locked rows it planned over, the plan, the new row's id if any. */
@@ -58,10 +60,10 @@ export class ContactRepository {
         throw error;
       },
     );
-    if (first?.complete) return { rows: sortRows(first.rows), roots: first.roots, blocked: first.blocked };
+    if (first?.complete) return { rows: sortRows(first.rows), roots: first.roots, blocked: first.blocked, blockedVersion: first.blockedVersion };
     return this.db.transaction(async (tx) => {
       const head = parseHead(await tx.run(SELECT_GROUPS_STATS, { ...keys(request), firstRows: 0 }), 0);
-      return { rows: sortRows(await readRest(tx, head, readPackedPage)), roots: head.roots, blocked: head.blocked };
+      return { rows: sortRows(await readRest(tx, head, readPackedPage)), roots: head.roots, blocked: head.blocked, blockedVersion: head.blockedVersion };
     });
   }
 
@@ -74,8 +76,17 @@ export class ContactRepository {
     return insertedIdOrConflict(result.affectedRows, result.insertId, 'the email or phone appeared meanwhile');
   }
 
-  /** Inserts a new secondary of `group`'s primary unless the group or the keys changed since it was read. */
-  async insertSecondaryIfUnchanged(request: IdentifyRequest, group: readonly ContactRow[], primaryId: number, dropped?: IdentifyRequest): Promise<number> {
+  /**
+   * Inserts a new secondary of `group`'s primary unless the group or the keys changed since it was read,
+   * or (with `blockedVersion`, the read's) the stored blocked values did.
+   */
+  async insertSecondaryIfUnchanged(
+    request: IdentifyRequest,
+    group: readonly ContactRow[],
+    primaryId: number,
+    dropped?: IdentifyRequest,
+    blockedVersion?: number,
+  ): Promise<number> {
     let secondaryCount = 0;
     let secondaryIdSum = 0;
     for (const row of group) {
@@ -83,7 +94,7 @@ export class ContactRepository {
       secondaryCount++;
       secondaryIdSum += row.id;
     }
-    const params = { ...keys(request, dropped), ...held(request, group), primaryId, secondaryCount, secondaryIdSum };
+    const params = { ...keys(request, dropped), ...held(request, group), primaryId, secondaryCount, secondaryIdSum, blockedVersion: blockedVersion ?? null };
     const result = await this.db.run(INSERT_SECONDARY_IF_UNCHANGED, params);
     return insertedIdOrConflict(result.affectedRows, result.insertId, 'the group changed meanwhile');
   }
@@ -99,7 +110,7 @@ export class ContactRepository {
   async relinkGroupsIfUnchanged(request: IdentifyRequest, known: GroupRows, primaryId: number, changes: number, dropped?: IdentifyRequest): Promise<void> {
     const roots = rootList(known.roots);
     if (roots.sql === null) throw new Error('a merge needs the roots it merges');
-    const params: SqlParams = { ...keys(request, dropped), ...held(request, known.rows), ...roots.params, primaryId };
+    const params: SqlParams = { ...keys(request, dropped), ...held(request, known.rows), ...roots.params, primaryId, blockedVersion: known.blockedVersion };
     for (const [i, root] of known.roots.entries()) {
       const secondaries = known.rows.filter((row) => row.linkedId === root);
       params[`secondaryCount${i}`] = secondaries.length;
@@ -140,6 +151,7 @@ export class ContactRepository {
         throw new Conflict('a group was merged or created between the read and the lock');
       }
       if (head.blocked.email || head.blocked.phone) throw new Conflict('a key was blocked between the read and the lock');
+      if (head.blockedVersion !== known.blockedVersion) throw new Conflict('the stored blocked values changed between the read and the lock');
       const droppedKeys = Number(dropped?.email != null) + Number(dropped?.phoneNumber != null);
       if (droppedKeys > 0 && Number((await tx.run(LOCK_DROPPED_KEYS, keys(request, dropped))).rows[0]?.[0]) !== droppedKeys) {
         throw new Conflict('a key was unblocked between the read and the lock');

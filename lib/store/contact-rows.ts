@@ -38,6 +38,8 @@ export interface GroupHead {
   escaped: number;
   /** Which of the request's keys are stored blocked values (treated as absent). */
   blocked: BlockedKeys;
+  /** The version of the stored blocked values the read saw (-1: none read). */
+  blockedVersion: number;
   complete: boolean;
 }
 
@@ -53,6 +55,7 @@ export function parseHead(result: SqlResult, firstRows: number): GroupHead {
   const secondaries: GroupHead['secondaries'] = new Map();
   let escaped = 0;
   const blocked: BlockedKeys = { email: false, phone: false };
+  let blockedVersion = -1;
   let secondaryRows = 0;
   for (const [kind, ...record] of result.rows) {
     if (kind === HEAD.root || kind === HEAD.secondary) {
@@ -61,6 +64,8 @@ export function parseHead(result: SqlResult, firstRows: number): GroupHead {
     } else if (kind === HEAD.stats) {
       const [root, , , count, maxEmail, maxPhone] = record;
       secondaries.set(Number(root), { count: Number(count), maxEmail: Number(maxEmail ?? 0), maxPhone: Number(maxPhone ?? 0) });
+    } else if (kind === HEAD.blockedVersion) {
+      blockedVersion = Number(record[0]);
     } else if (kind === HEAD.blocked) {
       if (Number(record[0]) === 1) blocked.email = true;
       else blocked.phone = true;
@@ -72,5 +77,5 @@ export function parseHead(result: SqlResult, firstRows: number): GroupHead {
   for (const { count } of secondaries.values()) total += count;
   const roots = new Set([...rows.map((row) => row.linkedId ?? row.id), ...secondaries.keys()]);
   const complete = secondaries.size > 0 || secondaryRows === 0 ? secondaryRows >= total : secondaryRows < firstRows;
-  return { rows, roots: [...roots], secondaries, escaped, blocked, complete };
+  return { rows, roots: [...roots], secondaries, escaped, blocked, blockedVersion, complete };
 }

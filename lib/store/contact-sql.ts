@@ -35,7 +35,7 @@ function isBlocked(kind: 'email' | 'phone', value: string, lock = ''): string {
 }
 
 /** What each row of a group head is (its first column). */
-export const HEAD = { root: 0, secondary: 1, stats: 2, escaped: 3, blocked: 4 } as const;
+export const HEAD = { root: 0, secondary: 1, stats: 2, escaped: 3, blocked: 4, blockedVersion: 5 } as const;
 
 /**
  * The roots of every group the email or the phone touches. Each branch keeps to one index. With
@@ -56,6 +56,12 @@ const ROOTS_CTE = rootsCte(true);
 
 /** One head row per key of the request that is a stored blocked value (email: 1, phone: 0), locked with `lock`. */
 function blockedKeysSql(lock: string): string[] {
+  // The version of the stored blocked values, shared-locked on the locked path: a /block or /unblock waits for the write.
+  const version = `(SELECT ${HEAD.blockedVersion}, v.version, NULL, NULL, NULL, NULL, NULL FROM BlockedValueVersion v WHERE v.id = 1${lock ? ' LOCK IN SHARE MODE' : ''})`;
+  return [version, ...blockedKeysOf(lock)];
+}
+
+function blockedKeysOf(lock: string): string[] {
   return (
     [
       ['email', ':email', 1],
@@ -158,6 +164,15 @@ const NOT_BLOCKED = `
    AND (:droppedEmail IS NULL OR ${isBlocked('email', ':droppedEmail')})
    AND (:droppedPhone IS NULL OR ${isBlocked('phone', ':droppedPhone')})`;
 
+// The stored blocked values are as the read saw them (their version), re-checked inside each write whose
+// answer shows the group's other values: a /block or /unblock racing with the write waits for it (the
+// probe's shared lock), or the write writes nothing (a Conflict) and the next read sees the new state.
+const SAME_BLOCKED_VERSION = `
+   AND (:blockedVersion IS NULL OR (SELECT v.version FROM BlockedValueVersion v WHERE v.id = 1) = :blockedVersion)`;
+
+/** Bumps the version of the stored blocked values: every change of them runs it in its transaction. */
+export const BUMP_BLOCKED_VERSION = 'UPDATE BlockedValueVersion SET version = version + 1 WHERE id = 1';
+
 // Each key the read found on a live row is still on one, re-checked inside each conditional write that
 // links to it: an /unlink takes a value out of rows without changing any link, so the groups' roots,
 // counts and id sums alone would not show that the key no longer holds them (the probes share the
@@ -188,7 +203,7 @@ SELECT :email, :phone, p.id, 'secondary' FROM Contact p
    AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_EMAIL} WHERE x.email = :email AND x.deletedAt IS NULL
                      AND COALESCE(x.linkedId, x.id) <> :primaryId)
    AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_PHONE} WHERE x.phoneNumber = :phone AND x.deletedAt IS NULL
-                     AND COALESCE(x.linkedId, x.id) <> :primaryId)${NOT_BLOCKED}${STILL_HELD}`;
+                     AND COALESCE(x.linkedId, x.id) <> :primaryId)${NOT_BLOCKED}${STILL_HELD}${SAME_BLOCKED_VERSION}`;
 
 export const INSERT_CONTACT = `
 INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (:email, :phone, :linkedId, :linkPrecedence)`;
@@ -247,7 +262,7 @@ JOIN (SELECT 1 AS unchanged FROM DUAL
  WHERE (SELECT COUNT(*) FROM Contact p WHERE p.id IN ${rootSet} AND p.linkPrecedence = 'primary' AND p.linkedId IS NULL
           AND p.deletedAt IS NULL) = ${rootCount}${perRoot}
    AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_EMAIL} WHERE x.email = :email AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})
-   AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_PHONE} WHERE x.phoneNumber = :phone AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})${NOT_BLOCKED}${STILL_HELD}
+   AND NOT EXISTS (SELECT 1 FROM Contact x ${BY_PHONE} WHERE x.phoneNumber = :phone AND x.deletedAt IS NULL AND COALESCE(x.linkedId, x.id) NOT IN ${rootSet})${NOT_BLOCKED}${STILL_HELD}${SAME_BLOCKED_VERSION}
  LIMIT 1) unchanged ON 1 = 1`;
   return relinkGroupsSql(rootSet, premises);
 }

@@ -4,6 +4,7 @@ import { Conflict } from '../errors.js';
 import { type GroupHead, parseHead, toContactRow } from './contact-rows.js';
 import {
   BLOCK_KEYS,
+  BUMP_BLOCKED_VERSION,
   DELETE_KEY_PAIRINGS,
   deleteGroupPairingsSql,
   eraseGroupsSql,
@@ -74,7 +75,10 @@ export class PrivacyRepository {
     return this.withLockedGroups(request, known, async (tx, head, roots, params) => {
       let contacts = head.rows.length;
       for (const { count } of head.secondaries.values()) contacts += count;
-      if (suppress) await tx.run(suppressGroupsSql(roots.sql), params);
+      if (suppress) {
+        await tx.run(suppressGroupsSql(roots.sql), params);
+        await tx.run(BUMP_BLOCKED_VERSION);
+      }
       // Pairings first: they are found by the values the erasure clears.
       await tx.run(deleteGroupPairingsSql(roots.sql), params);
       await tx.run(eraseGroupsSql(roots.sql), params);
@@ -113,7 +117,10 @@ export class PrivacyRepository {
         unlinked = { contacts: changed, primaryContactIds };
       }
       await tx.run(DELETE_KEY_PAIRINGS, keyParams(request));
-      if (block) await tx.run(BLOCK_KEYS, keyParams(request));
+      if (block) {
+        await tx.run(BLOCK_KEYS, keyParams(request));
+        await tx.run(BUMP_BLOCKED_VERSION);
+      }
       await tx.run(INSERT_AUDIT_RECORD, auditParams('unlink', audit, { unlinked }));
       return unlinked;
     });
@@ -151,6 +158,7 @@ export class PrivacyRepository {
   private changeBlocked(sql: string, route: string, answerKey: string, request: IdentifyRequest, audit: AuditContext): Promise<number> {
     return this.db.transaction(async (tx) => {
       const { affectedRows } = await tx.run(sql, keyParams(request));
+      if (affectedRows > 0) await tx.run(BUMP_BLOCKED_VERSION);
       await tx.run(INSERT_AUDIT_RECORD, auditParams(route, audit, { [answerKey]: affectedRows }));
       return affectedRows;
     });

@@ -165,6 +165,62 @@ describe('an unblock racing an identify that found the value blocked', () => {
   });
 });
 
+describe('a /block of another value of the group racing an identify that writes', () => {
+  const executor = new DataApiExecutor(dataApiClient(), {
+    resourceArn: LOCAL_DEFAULTS.resourceArn,
+    secretArn: LOCAL_DEFAULTS.secretArn,
+    database: stack().dbName,
+  });
+  const call = { timeLeftMs: () => 25_000 };
+  const audit = { caller: null, requestId: null };
+  const privacy = new PrivacyService({ repository: new PrivacyRepository(executor), retry: RETRY });
+  const lookup = new LookupService({ repository: new ContactRepository(executor), retry: RETRY });
+  /** An identify service that runs `meanwhile` once, just before its first statement matching `when`. */
+  const racingService = (when: RegExp, meanwhile: () => Promise<unknown>) => {
+    let done = false;
+    const wrap = (inner: SqlExecutor): SqlExecutor => ({
+      async run(text, params) {
+        if (!done && when.test(text)) {
+          done = true;
+          await meanwhile();
+        }
+        return inner.run(text, params);
+      },
+      transaction: (work) => inner.transaction((tx) => work(wrap(tx))),
+    });
+    return new IdentifyService({ repository: new ContactRepository(wrap(executor)), retry: RETRY });
+  };
+
+  // Alice holds her phone; her request brings a second phone (a new detail) or another group's phone (a
+  // merge). Between the identify's read and its write the phone is blocked and a lookup sees Alice's group
+  // without it and without the new row. The identify then comes after both: its answer shows no phone.
+  for (const [kind, write] of [
+    ['new detail (one conditional INSERT)', /^\s*INSERT INTO Contact/],
+    ['merge (one conditional UPDATE)', /^UPDATE Contact c JOIN/],
+  ] as const) {
+    it(`the ${kind} answers the phone's new state, never the one its read saw`, async () => {
+      const tag = uniqueTag();
+      const phone = uniqueDigits();
+      const alice = await service.identify({ email: `alice.${tag}@x.io`, phoneNumber: phone }, call);
+      if (kind.startsWith('merge')) await service.identify({ email: `alice2.${tag}@x.io`, phoneNumber: `${phone}9` }, call);
+      let seen: Awaited<ReturnType<LookupService['lookup']>> | undefined;
+      const racing = racingService(write, async () => {
+        await privacy.block({ email: null, phoneNumber: phone }, audit, call);
+        seen = await lookup.lookup({ email: `alice.${tag}@x.io`, phoneNumber: null }, call);
+      });
+      // A merge brings alice2's phone to Alice's email; a new detail brings Alice a second phone.
+      const request = kind.startsWith('merge')
+        ? { email: `alice.${tag}@x.io`, phoneNumber: `${phone}9` }
+        : { email: `alice.${tag}@x.io`, phoneNumber: `${phone}8` };
+      const answer = await racing.identify(request, call);
+      expect(seen?.contacts).toEqual([{ ...alice.response.contact, phoneNumbers: [] }]);
+      expect(answer.response.contact.phoneNumbers).toEqual([request.phoneNumber]);
+      expect(answer.response.contact.primaryContactId).toBe(alice.response.contact.primaryContactId);
+      await privacy.unblock({ email: null, phoneNumber: phone }, audit, call);
+    });
+  }
+});
+
 // An erasure racing an identify that links a new detail into the group being erased: the identify
 // comes wholly before the erasure (its new row is erased with the group) or wholly after it (a new
 // customer that holds none of the erased rows or values, bar the request's own). Never a live row
