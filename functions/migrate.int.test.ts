@@ -32,7 +32,7 @@ const database = `identify_migrate_${process.pid}`;
 
 const LEDGER_TABLES = [LEDGER_TABLE, LOCK_TABLE];
 /** The service's own tables, as the migrations create them (lib/store/migrations/sql/). */
-const SERVICE_TABLES = ['AuditRecord', 'BlockedValue', 'Contact', 'ContactPairing'];
+const SERVICE_TABLES = ['AuditRecord', 'BlockedValue', 'BlockedValueVersion', 'Contact', 'ContactPairing'];
 const quiet = new Logger({ logLevel: 'SILENT' });
 const target = { ClusterArn: LOCAL_DEFAULTS.resourceArn, SecretArn: LOCAL_DEFAULTS.secretArn, Database: database };
 
