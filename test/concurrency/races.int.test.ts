@@ -17,6 +17,17 @@ const service = new IdentifyService({ repository: repository(), retry: RETRY });
 const identify = (email: string | null, phoneNumber: string | null) => service.identify({ email, phoneNumber }, { timeLeftMs: () => 25_000 });
 const N = 32;
 
+// The privacy and lookup use cases of the races below, on an executor of their own (each call its own connection).
+const executor = new DataApiExecutor(dataApiClient(), {
+  resourceArn: LOCAL_DEFAULTS.resourceArn,
+  secretArn: LOCAL_DEFAULTS.secretArn,
+  database: stack().dbName,
+});
+const call = { timeLeftMs: () => 25_000 };
+const audit = { caller: null, requestId: null };
+const privacy = new PrivacyService({ repository: new PrivacyRepository(executor), retry: RETRY });
+const lookup = new LookupService({ repository: new ContactRepository(executor), retry: RETRY });
+
 async function stats() {
   const response = await fetch(`${stack().dataApiUrl}/_local/stats`);
   return (await response.json()) as { openTransactions: number };
@@ -87,16 +98,6 @@ describe('racing requests', () => {
 // the value unblocked and no row of the request yet, the request can only come after both, so it
 // must match (and link into) the group that holds the value, not store the request without it.
 describe('an unblock racing an identify that found the value blocked', () => {
-  const executor = new DataApiExecutor(dataApiClient(), {
-    resourceArn: LOCAL_DEFAULTS.resourceArn,
-    secretArn: LOCAL_DEFAULTS.secretArn,
-    database: stack().dbName,
-  });
-  const call = { timeLeftMs: () => 25_000 };
-  const audit = { caller: null, requestId: null };
-  const privacy = new PrivacyService({ repository: new PrivacyRepository(executor), retry: RETRY });
-  const lookup = new LookupService({ repository: new ContactRepository(executor), retry: RETRY });
-
   /** An identify service whose statements pass through `hook` first (inside transactions too). */
   function hookedService(hook: (text: string, inTransaction: boolean) => Promise<void>) {
     const wrap = (inner: SqlExecutor, inTransaction: boolean): SqlExecutor => ({
@@ -166,15 +167,6 @@ describe('an unblock racing an identify that found the value blocked', () => {
 });
 
 describe('a /block of another value of the group racing an identify that writes', () => {
-  const executor = new DataApiExecutor(dataApiClient(), {
-    resourceArn: LOCAL_DEFAULTS.resourceArn,
-    secretArn: LOCAL_DEFAULTS.secretArn,
-    database: stack().dbName,
-  });
-  const call = { timeLeftMs: () => 25_000 };
-  const audit = { caller: null, requestId: null };
-  const privacy = new PrivacyService({ repository: new PrivacyRepository(executor), retry: RETRY });
-  const lookup = new LookupService({ repository: new ContactRepository(executor), retry: RETRY });
   /** An identify service that runs `meanwhile` once, just before its first statement matching `when`. */
   const racingService = (when: RegExp, meanwhile: () => Promise<unknown>) => {
     let done = false;
