@@ -54,15 +54,14 @@ WITH roots AS (
 
 const ROOTS_CTE = rootsCte(true);
 
-/** One head row per key of the request that is a stored blocked value (email: 1, phone: 0), locked with `lock`. */
-function blockedKeysSql(lock: string): string[] {
-  // The version of the stored blocked values, shared-locked on the locked path: a /block or /unblock waits for the write.
+/**
+ * The head rows that tell the request's blocked state: the version of the stored blocked values
+ * (shared-locked on the locked path, so a /block or /unblock waits for the write), and one row per key
+ * that is a stored blocked value (email: 1, phone: 0), locked with `lock`.
+ */
+function blockedStateSql(lock: string): string[] {
   const version = `(SELECT ${HEAD.blockedVersion}, v.version, NULL, NULL, NULL, NULL, NULL FROM BlockedValueVersion v WHERE v.id = 1${lock ? ' LOCK IN SHARE MODE' : ''})`;
-  return [version, ...blockedKeysOf(lock)];
-}
-
-function blockedKeysOf(lock: string): string[] {
-  return (
+  const keys = (
     [
       ['email', ':email', 1],
       ['phone', ':phone', 0],
@@ -71,6 +70,7 @@ function blockedKeysOf(lock: string): string[] {
     ([kind, param, flag]) => `(SELECT ${HEAD.blocked}, ${flag}, NULL, NULL, NULL, NULL, NULL FROM BlockedValue b
       WHERE b.kind = '${kind}' AND b.valueHash = UNHEX(SHA2(${param}, 256))${lock})`,
   );
+  return [version, ...keys];
 }
 
 /**
@@ -107,7 +107,7 @@ export function groupHeadSql(rootSet: string | null, lock: '' | ' FOR UPDATE', p
       FROM Contact c ${index} WHERE c.${key} AND c.deletedAt IS NULL${lock})`);
     }
   }
-  if (parts.blocked !== false) branches.push(...blockedKeysSql(lock));
+  if (parts.blocked !== false) branches.push(...blockedStateSql(lock));
   return branches.join('\nUNION ALL\n');
 }
 
