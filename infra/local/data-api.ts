@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Database } from './database/database.js';
 import { resolveDatabase } from './database/resolve-database.js';
 import { DatabaseUnreachable, ensureDatabase } from './mysql.js';
+import { whenReparented } from './parent-watch.js';
 
 /**
  * `npm run data-api`: the workspace package's `local-data-api` command, with this project's database
@@ -40,8 +41,4 @@ child.once('exit', async (code) => {
   await database?.stop();
   process.exit(code ?? 1);
 });
-// npm in front killed outright cannot pass a signal on: this process is reparented, and stops the command.
-const parent = process.ppid;
-setInterval(() => {
-  if (process.ppid !== parent) child.kill('SIGTERM');
-}, 250).unref();
+whenReparented(() => child.kill('SIGTERM'));

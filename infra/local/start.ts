@@ -1,6 +1,7 @@
 import { BadSetting, type LocalStack, localStackOptionsFromEnv, PortInUse, startLocalStack } from './local-stack.js';
 import { DatabaseUnreachable } from './mysql.js';
 import { offlineOutputFilter, startupLines } from './output.js';
+import { whenReparented } from './parent-watch.js';
 
 /** `npm start`: the whole local stack in the foreground until Ctrl-C or SIGTERM. */
 const verbose = process.env.VERBOSE === '1';
@@ -38,9 +39,5 @@ function stopOnSignals(stack: LocalStack): void {
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
   process.on('SIGHUP', shutdown);
-  // npm in front killed outright (SIGKILL) cannot pass a signal on: this process is reparented, and stops as on SIGTERM.
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) void shutdown();
-  }, 250).unref();
+  whenReparented(() => void shutdown());
 }
