@@ -5,15 +5,73 @@ import { prng } from '../support/prng.js';
 import { ModelBadInput, ReferenceModel } from '../support/reference-model.js';
 
 // Long random serial sequences over HTTP, compared step by step with the reference model: /identify
-// mostly, with /lookup, /erase (with and without "suppress"), /block and /unblock mixed in, so that
-// values get blocked, erased and unblocked again while customers keep coming. Every answer is compared,
-// a 400 for a request whose only values are blocked included; at the end every row the sequence made
-// (tombstones too) and every stored blocked value. The database is shared with other tests, so real ids
-// are mapped to model ids in order of creation.
+// mostly, with /unlink (with and without "block"), /lookup, /erase (with and without "suppress"),
+// /block and /unblock mixed in, so that values get blocked, erased, unlinked and unblocked again while
+// customers keep coming. Every answer is compared, a 400 for a request whose only values are blocked
+// included, and after every step the recorded pairings of the sequence's values; at the end every row
+// the sequence made (tombstones too) and every stored blocked value. The database is shared with other
+// tests, so real ids are mapped to model ids in order of creation.
 const SEEDS = [11, 12, 13];
 const STEPS = 200;
+/** Each sequence draws its emails and phones from this many of each, so that requests meet. */
+const VALUES = 12;
 
-type Route = 'identify' | 'lookup' | 'erase' | 'block' | 'unblock';
+type Route = 'identify' | 'unlink' | 'lookup' | 'erase' | 'block' | 'unblock';
+
+/** Each route's share of the steps: /identify the majority, so that groups keep forming for the others. */
+const MIX: [Route, number][] = [
+  ['identify', 0.54],
+  ['unlink', 0.08],
+  ['lookup', 0.12],
+  ['erase', 0.07],
+  ['block', 0.06],
+  ['unblock', 0.13],
+];
+
+function routeOf(roll: number): Route {
+  let upTo = 0;
+  for (const [route, share] of MIX) {
+    upTo += share;
+    if (roll < upTo) return route;
+  }
+  return MIX.at(-1)![0];
+}
+
+/** One random request: its route, values and flags, and the body that says them. */
+function randomRequest(random: () => number, emails: readonly string[], phones: readonly string[]) {
+  const roll = random();
+  let e = roll < 0.8 ? emails[Math.floor(random() * VALUES)]! : null;
+  let p = roll > 0.2 ? phones[Math.floor(random() * VALUES)]! : null;
+  const route = routeOf(random());
+  const suppress = route === 'erase' && random() < 0.3;
+  // /unlink takes exactly one value: the email or the phone of the roll, either when both came.
+  if (route === 'unlink') [e, p] = p === null || (e !== null && random() < 0.5) ? [e, null] : [null, p];
+  const block = route === 'unlink' && random() < 1 / 3;
+  const body = {
+    ...(route !== 'unlink' || e !== null ? { email: e } : {}),
+    ...(route !== 'unlink' || p !== null ? { phoneNumber: p } : {}),
+    ...(suppress ? { suppress } : {}),
+    ...(block ? { block } : {}),
+  };
+  return { route, e, p, suppress, block, body };
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/**
+ * The recorded pairings of the sequence's emails as the table holds them (SHA-256 of each value), as
+ * sorted `email phone`; a phone that is none of the sequence's shows as its hash, and fails the comparison.
+ */
+async function storedPairings(emails: readonly string[], phones: readonly string[]): Promise<string[]> {
+  const byHash = new Map([...emails, ...phones].map((value) => [sha256(value), value]));
+  const [rows] = await sql().query('SELECT LOWER(HEX(emailHash)) AS e, LOWER(HEX(phoneHash)) AS p FROM ContactPairing WHERE emailHash IN (?)', [
+    emails.map((value) => Buffer.from(sha256(value), 'hex')),
+  ]);
+  return (rows as { e: string; p: string }[]).map((row) => `${byHash.get(row.e)} ${byHash.get(row.p) ?? `phone hash ${row.p}`}`).sort();
+}
+
+/** The model's recorded pairings in the form of storedPairings. */
+const modelPairings = (model: ReferenceModel) => model.pairings.map((pairing) => `${pairing.email} ${pairing.phoneNumber}`).sort();
 
 describe('serial sequences against the reference model', () => {
   for (const seed of SEEDS) {
@@ -24,27 +82,40 @@ describe('serial sequences against the reference model', () => {
       const model = new ReferenceModel();
       const realIdOf = new Map<number, number>();
       const real = (id: number) => realIdOf.get(id);
-      const email = (k: number) => `m${k}.${tag}@example.com`;
-      const phone = (k: number) => `${digits}${k}`;
-      const routes: Record<Route, number> = { identify: 0, lookup: 0, erase: 0, block: 0, unblock: 0 };
+      const emails = Array.from({ length: VALUES }, (_, k) => `m${k}.${tag}@example.com`);
+      const phones = Array.from({ length: VALUES }, (_, k) => `${digits}${k}`);
+      const routes: Record<Route, number> = { identify: 0, unlink: 0, lookup: 0, erase: 0, block: 0, unblock: 0 };
       let refused = 0;
-      for (let step = 0; step < STEPS; step++) {
-        const roll = random();
-        const e = roll < 0.8 ? email(Math.floor(random() * 12)) : null;
-        const p = roll > 0.2 ? phone(Math.floor(random() * 12)) : null;
-        const which = random();
-        const route: Route = which < 0.62 ? 'identify' : which < 0.74 ? 'lookup' : which < 0.81 ? 'erase' : which < 0.87 ? 'block' : 'unblock';
-        const suppress = route === 'erase' && random() < 0.3;
-        routes[route]++;
-        const what = `step ${step}: ${route} ${JSON.stringify({ e, p, suppress })}`;
-        const answer = await postIdentify({ email: e, phoneNumber: p, ...(suppress ? { suppress } : {}) }, undefined, { path: `/${route}` });
+      // Unlinks that split a group (more primaries after than groups that held the value), and of blocked values.
+      let splits = 0;
+      let unlinkedBlocked = 0;
+      let mostPairings = 0;
 
+      /** Step `step`: one request, its answer compared with the model's; returns what the step was. */
+      const runStep = async (step: number): Promise<string> => {
+        const { route, e, p, suppress, block, body } = randomRequest(random, emails, phones);
+        routes[route]++;
+        const what = `step ${step}: ${route} ${JSON.stringify(body)}`;
+        const answer = await postIdentify(body, undefined, { path: `/${route}` });
+
+        if (route === 'unlink') {
+          const [kind, value] = e !== null ? (['email', e] as const) : (['phone', p!] as const);
+          const held = model.rows.filter((row) => !row.deleted && (kind === 'email' ? row.email : row.phoneNumber) === value);
+          const groupsHolding = new Set(held.map((row) => row.linkedId ?? row.id)).size; // before the model's unlink changes the rows
+          if (model.isBlocked(kind, value)) unlinkedBlocked++;
+          const expected = model.unlink(e, p, block);
+          if (expected.unlinked.primaryContactIds.length > groupsHolding) splits++;
+          expected.unlinked.primaryContactIds = expected.unlinked.primaryContactIds.map((id) => real(id)!);
+          expect(answer.status, what).toBe(200);
+          expect(answer.json, what).toEqual(expected);
+          return what;
+        }
         if (route === 'erase' || route === 'block' || route === 'unblock') {
           const expected = route === 'erase' ? model.erase(e, p, suppress) : route === 'block' ? model.block(e, p) : model.unblock(e, p);
           expect(answer.status, what).toBe(200);
           if ('erased' in expected) expected.erased.primaryContactIds = expected.erased.primaryContactIds.map((id) => real(id)!);
           expect(answer.json, what).toEqual(expected);
-          continue;
+          return what;
         }
 
         let expected: ReturnType<ReferenceModel['identify']> | ReturnType<ReferenceModel['lookup']>;
@@ -56,7 +127,7 @@ describe('serial sequences against the reference model', () => {
           expect(answer.status, what).toBe(400);
           expect(answer.json.message, what).toMatch(/blocked/);
           refused++;
-          continue;
+          return what;
         }
         expect(answer.status, what).toBe(200);
         if ('contacts' in expected) {
@@ -66,7 +137,7 @@ describe('serial sequences against the reference model', () => {
             secondaryContactIds: group.secondaryContactIds.map(real),
           }));
           expect(answer.json, what).toEqual({ contacts: groups });
-          continue;
+          return what;
         }
         const actual = answer.json.contact;
         // Learn the ids of rows this step created, in order.
@@ -80,6 +151,15 @@ describe('serial sequences against the reference model', () => {
           secondaryContactIds: expected.contact.secondaryContactIds.map(real),
         };
         expect(actual, what).toEqual(translated);
+        return what;
+      };
+
+      for (let step = 0; step < STEPS; step++) {
+        const what = await runStep(step);
+        // Every pair of the sequence's emails and phones is recorded exactly when the model has it, after
+        // every step (the last one's is the end state): by the end, erasures have usually dropped them all.
+        expect(await storedPairings(emails, phones), `${what}: recorded pairings`).toEqual(modelPairings(model));
+        mostPairings = Math.max(mostPairings, model.pairings.length);
       }
 
       // Every row the sequence made, as the model has it: tombstones without an email or a phone.
@@ -101,20 +181,22 @@ describe('serial sequences against the reference model', () => {
       );
       // The stored blocked values, by their hashes.
       const values: ['email' | 'phone', string][] = [
-        ...Array.from({ length: 12 }, (_, k): ['email', string] => ['email', email(k)]),
-        ...Array.from({ length: 12 }, (_, k): ['phone', string] => ['phone', phone(k)]),
+        ...emails.map((value): ['email', string] => ['email', value]),
+        ...phones.map((value): ['phone', string] => ['phone', value]),
       ];
       const [hashes] = await sql().query('SELECT kind, HEX(valueHash) AS hash FROM BlockedValue');
       const blocked = new Set((hashes as { kind: string; hash: string }[]).map((row) => `${row.kind}:${row.hash.toLowerCase()}`));
       for (const [kind, value] of values) {
-        const hash = createHash('sha256').update(value).digest('hex');
-        expect(blocked.has(`${kind}:${hash}`), `${kind} ${value} blocked`).toBe(model.isBlocked(kind, value));
+        expect(blocked.has(`${kind}:${sha256(value)}`), `${kind} ${value} blocked`).toBe(model.isBlocked(kind, value));
       }
-      // The mix reached every route, and erased some groups.
+      // The mix reached every route, erased some groups, split some, and the pairings compared were not all empty.
       for (const count of Object.values(routes)) expect(count).toBeGreaterThan(0);
       expect(model.rows.some((row) => row.deleted)).toBe(true);
+      expect(splits, 'unlinks that split a group').toBeGreaterThan(0);
+      expect(mostPairings, 'most pairings recorded at once').toBeGreaterThan(0);
       console.log(
-        `seed ${seed}: ${JSON.stringify(routes)}, ${refused} refused (only blocked values), ${model.rows.length} rows, ${model.blocked.size} blocked at the end`,
+        `seed ${seed}: ${JSON.stringify(routes)}, ${refused} refused (only blocked values), ${splits} unlinks split a group, ${unlinkedBlocked} unlinked a blocked value, ` +
+          `${model.rows.length} rows, ${model.blocked.size} blocked, at most ${mostPairings} pairings at once and ${model.pairings.length} at the end`,
       );
     });
   }
