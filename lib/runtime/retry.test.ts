@@ -132,6 +132,42 @@ describe('retrying', () => {
     ]);
   });
 
+  it('goes on past maxAttempts while the failures are lock conflicts, up to maxConflictAttempts', async () => {
+    const { opts, onRetry } = options({ maxAttempts: 3, maxConflictAttempts: 6 });
+    const work = vi.fn(async () => {
+      throw new Conflict('rows moved');
+    });
+    const error = await caught(retrying(work, opts));
+    expect(work).toHaveBeenCalledTimes(6);
+    expect((error as Unavailable).headers['Retry-After']).toBe(String(RETRY_AFTER_SECONDS.conflict));
+    expect(onRetry).toHaveBeenCalledTimes(5);
+  });
+
+  it('keeps the outage limit for an outage that follows conflicts', async () => {
+    const { opts } = options({ maxAttempts: 3, maxConflictAttempts: 6 });
+    const failures = [new Conflict('rows moved'), new Conflict('rows moved'), named('DatabaseUnavailableException')];
+    const work = vi.fn(async (attempt: number) => {
+      throw failures[Math.min(attempt, failures.length) - 1];
+    });
+    const error = await caught(retrying(work, opts));
+    expect(work).toHaveBeenCalledTimes(3);
+    expect((error as Unavailable).headers['Retry-After']).toBe(String(RETRY_AFTER_SECONDS.unavailable));
+  });
+
+  it('stops conflicts too when the time left would not cover the wait', async () => {
+    let left = 1_000;
+    const sleep = vi.fn(async (ms: number) => {
+      left -= ms;
+    });
+    const { opts } = options({ maxAttempts: 3, maxConflictAttempts: 100, timeLeftMs: () => left, sleep });
+    const work = vi.fn(async () => {
+      throw new Conflict('rows moved');
+    });
+    expect(await caught(retrying(work, opts))).toBeInstanceOf(Unavailable);
+    expect(work.mock.calls.length).toBeLessThan(100);
+    expect(left).toBeGreaterThanOrEqual(0);
+  });
+
   it('makes exactly one attempt when maxAttempts is 1', async () => {
     const { opts, sleep, onRetry } = options({ maxAttempts: 1 });
     const work = vi.fn(async () => {

@@ -52,6 +52,11 @@ export function classifyTransient(error: unknown): TransientKind | undefined {
 export interface RetryOptions {
   /** Attempts in all, the first included. */
   maxAttempts: number;
+  /**
+   * Attempts in all when the last failure was a lock conflict (default maxAttempts). Contention is not
+   * an outage: the contract allows a 503 only for the latter, so conflicts may go on while time is left.
+   */
+  maxConflictAttempts?: number;
   baseDelayMs: number;
   maxDelayMs: number;
   /** Milliseconds this request may still spend; no retry starts that could not finish by then. */
@@ -76,7 +81,8 @@ export async function retrying<T>(work: (attempt: number) => Promise<T>, options
       const kind = classifyTransient(error);
       if (!kind) throw error;
       const delay = backoff(kind, attempt, options, random);
-      if (attempt >= options.maxAttempts || options.timeLeftMs() <= delay) {
+      const attempts = kind === 'conflict' ? (options.maxConflictAttempts ?? options.maxAttempts) : options.maxAttempts;
+      if (attempt >= attempts || options.timeLeftMs() <= delay) {
         throw new Unavailable(unavailableMessage(kind), RETRY_AFTER_SECONDS[kind]);
       }
       options.onRetry?.(kind, attempt, error);
