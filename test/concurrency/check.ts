@@ -50,7 +50,7 @@ export interface CheckOptions {
   everyWriteAnswered?: boolean;
 }
 
-/** Every contact id the answers of a run name (identify and lookup groups, erased primaries): where its rows, tombstones too, are found. */
+/** Every contact id the answers of a run name (identify and lookup groups, erased and unlinked primaries): where its rows, tombstones too, are found. */
 export function idsNamed(results: readonly WorkerResult[]): number[] {
   const ids: number[] = [];
   const fromContact = (contact: Contact) => ids.push(contact.primaryContactId, ...contact.secondaryContactIds);
@@ -58,7 +58,7 @@ export function idsNamed(results: readonly WorkerResult[]): number[] {
     if (status !== 200 || typeof body !== 'object' || body === null) continue;
     if (body.contact) fromContact(body.contact);
     for (const contact of body.contacts ?? []) fromContact(contact);
-    ids.push(...(body.erased?.primaryContactIds ?? []));
+    ids.push(...(body.erased?.primaryContactIds ?? []), ...(body.unlinked?.primaryContactIds ?? []));
   }
   return ids;
 }
@@ -75,7 +75,11 @@ export interface Verdict {
     statuses: Record<string, number>;
     live: number;
     tombstones: number;
+    /** Groups erased (by the erasures' answers). */
     erased: number;
+    /** Unlinks that changed rows, and those that left more than one group. */
+    unlinked: number;
+    split: number;
     refused: number;
     /** Answer groups checked, and how many of them value by value (the values of all their rows known). */
     answers: number;
@@ -121,6 +125,21 @@ const keysOf = (item: { email: string | null; phone: string | null }) => [
 const rowKeys = (row: { email: string | null; phoneNumber: string | null }) => keysOf({ email: row.email, phone: row.phoneNumber });
 const isLive = (row: FinalRow) => row.deletedAt === undefined || row.deletedAt === null;
 const rootOf = (row: FinalRow) => row.linkedId ?? row.id;
+
+/**
+ * Whether rows (each given by the keys it holds) are one component over shared emails, shared phones
+ * and the (email, phone) pairs of `identifies`: what holds a group together, merges and unlinks alike.
+ */
+function connected(rows: readonly string[][], identifies: readonly Op[]): boolean {
+  const parts = new Components();
+  for (const [i, keys] of rows.entries()) for (const key of keys) parts.union(`row:${i}`, key);
+  const held = new Set(rows.flat());
+  for (const { request } of identifies) {
+    if (!request.email || !request.phone) continue;
+    if (held.has(emailKey(request.email)) && held.has(phoneKey(request.phone))) parts.union(emailKey(request.email), phoneKey(request.phone));
+  }
+  return new Set(rows.map((_, i) => parts.find(`row:${i}`))).size <= 1;
+}
 
 /** A request with its answer: where it sits in real time. */
 interface Op {
@@ -186,7 +205,8 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   const add = (map: Map<string, Op[]>, key: string, op: Op) => map.set(key, [...(map.get(key) ?? []), op]);
   for (const op of ops) {
     if (op.status !== 200) continue;
-    if (op.route === 'block' || (op.route === 'erase' && op.request.suppress)) for (const key of keysOf(op.request)) add(definiteBlockers, key, op);
+    const blocks = op.route === 'block' || (op.route === 'erase' && op.request.suppress) || (op.route === 'unlink' && op.request.block);
+    if (blocks) for (const key of keysOf(op.request)) add(definiteBlockers, key, op);
     if (op.route === 'erase' && op.request.suppress) possibleBlockers.push(op);
     if (op.route === 'unblock') for (const key of keysOf(op.request)) add(unblockers, key, op);
   }
@@ -203,6 +223,17 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     (definiteBlockers.get(key) ?? []).some(
       (b) => b !== x && mustPrecede(b, x) && !(unblockers.get(key) ?? []).some((u) => u !== x && mayPrecede(b, u) && mayPrecede(u, x)),
     );
+
+  // --- Which values an /unlink may have taken out of rows before, or after, a request's moment ---
+  const unlinks = answered('unlink');
+  const unlinksOf = new Map<string, Op[]>();
+  for (const u of unlinks) for (const key of keysOf(u.request)) add(unlinksOf, key, u);
+  /** An unlink of `key` may come after `x`: a row may hold it at x's moment and not at the end. */
+  const mayLeaveAfter = (key: string, x: Op) => (unlinksOf.get(key) ?? []).some((u) => u !== x && mayPrecede(x, u));
+  const mayHaveLeft = (key: string, x: Op) => (unlinksOf.get(key) ?? []).some((u) => u !== x && mayPrecede(u, x));
+  /** An unlink of `key` may come after `a` and before `b`. */
+  const unlinkedBetween = (key: string, a: Op, b: Op) => (unlinksOf.get(key) ?? []).some((u) => mayPrecede(a, u) && mayPrecede(u, b));
+  const unlinkMayFollow = (x: Op) => unlinks.some((u) => u !== x && mayPrecede(x, u));
 
   // --- Statuses ---
   let refused = 0;
@@ -229,14 +260,10 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
       else if (target.linkPrecedence !== 'primary') fail(`chain: secondary ${row.id} -> ${target.id}, itself a secondary`);
     }
   }
+  // (An /unlink deletes a row it leaves empty and keeps its link: the tombstones' links are judged once their values are known.)
   for (const row of tombstones) {
     if (row.email !== null || row.phoneNumber !== null) fail(`tombstone ${row.id} still holds ${row.email === null ? 'a phone' : 'an email'}`);
     if (row.linkPrecedence === 'primary' && row.linkedId !== null) fail(`tombstone primary ${row.id} has linkedId ${row.linkedId}`);
-    if (row.linkPrecedence === 'secondary') {
-      const target = row.linkedId === null ? undefined : byId.get(row.linkedId);
-      if (!target || isLive(target)) fail(`tombstone ${row.id} points at ${row.linkedId}, ${target ? 'a live row (half an erasure)' : 'no row'}`);
-      else if (target.linkPrecedence !== 'primary' || target.linkedId !== null) fail(`chain among tombstones: ${row.id} -> ${target.id}`);
-    }
   }
   const groupsOf = (set: FinalRow[]) => {
     const groups = new Map<number, FinalRow[]>();
@@ -245,15 +272,19 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   };
   const liveGroups = groupsOf(live);
   const erasedGroups = groupsOf(tombstones);
-  // The primary of each group is its oldest row, and was when its group was erased.
-  for (const [root, members] of [...liveGroups, ...erasedGroups]) {
+  // The primary of each group is its oldest row.
+  for (const [root, members] of liveGroups) {
     const oldest = [...members].sort(older)[0]!;
     if (oldest.id !== root) fail(`group ${root}: its oldest row is ${oldest.id}, not the primary`);
   }
-  // One group per value: live rows that hold the same value are in one group (the later one matched the earlier).
+  // One group per value: live rows that hold the same value are in one group (the later one matched the
+  // earlier). An unlink regroups with blocked values connecting nothing, so it may part the holders of
+  // a value that was blocked then: with unlinks in the run, values that may ever be blocked are left out.
   const groupOfKey = new Map<string, number>();
+  const mayBeSplitHolders = (key: string) => unlinks.length > 0 && blockersOf(key).length > 0;
   for (const row of live) {
     for (const key of rowKeys(row)) {
+      if (mayBeSplitHolders(key)) continue;
       const seen = groupOfKey.get(key);
       if (seen === undefined) groupOfKey.set(key, rootOf(row));
       else if (seen !== rootOf(row)) fail(`${key} is held by live rows of groups ${seen} and ${rootOf(row)}`);
@@ -264,11 +295,20 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     const found = new Set(members.flatMap(rowKeys).map((key) => components.find(key)));
     if (found.size > 1) fail(`group ${root} joins values no chain of requests joins`);
   }
+  // Every live group is held together by its rows' shared values and the requests' pairs: a group an
+  // unlink left half split (a value taken out, the rows it held together still linked) is not.
+  const identifies = ops.filter((op) => op.route === 'identify');
+  for (const [root, members] of liveGroups) {
+    if (!connected(members.map(rowKeys), identifies)) fail(`group ${root} is not held together by its values and the requests' pairs (half an unlink?)`);
+  }
   // No row brought nothing new: each live row has a value that no live row inserted before it (by id) has.
+  // A row with one value may have lost the other to an unlink: such rows are checked only if nothing of that kind was unlinked.
+  const unlinkedKinds = new Set(unlinks.map((u) => (u.request.email === null ? 'phoneNumber' : 'email')));
   const seenKeys = new Set<string>();
   for (const row of [...live].sort((a, b) => a.id - b.id)) {
     const keys = rowKeys(row);
-    if (keys.every((key) => seenKeys.has(key))) fail(`row ${row.id} brought nothing new`);
+    const mayHaveLost = (row.email === null && unlinkedKinds.has('email')) || (row.phoneNumber === null && unlinkedKinds.has('phoneNumber'));
+    if (!mayHaveLost && keys.every((key) => seenKeys.has(key))) fail(`row ${row.id} brought nothing new`);
     for (const key of keys) seenKeys.add(key);
   }
 
@@ -325,19 +365,45 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   for (const row of live) valuesOf.set(row.id, { email: row.email, phoneNumber: row.phoneNumber });
   const showing = new Map<number, AnswerGroup[]>();
   for (const answer of answers) for (const id of answer.ids) showing.set(id, [...(showing.get(id) ?? []), answer]);
-  /** Whether `answer` can be the view of its rows if `id` held `values`, the others what valuesOf says. */
-  const fits = (answer: AnswerGroup, id: number, values: Values) => {
-    const held = answer.rows.map((row) => (row.id === id ? values : valuesOf.get(row.id)!));
-    for (const [field, key, got] of [
-      ['email', emailKey, answer.contact.emails],
-      ['phoneNumber', phoneKey, answer.contact.phoneNumbers],
-    ] as const) {
-      const expected = new Set(distinct(held.map((value) => value[field])));
-      if (got.some((value) => !expected.has(value))) return false;
-      if ([...expected].some((value) => !got.includes(value) && !possiblyBlocked(key(value), answer.op))) return false;
-    }
-    return true;
+  /** An unlink of `key` took it out of `row` before `x` for certain: it came after an answer showing the row, and before `x`. */
+  const mustHaveLeft = (key: string, row: FinalRow, x: Op) =>
+    (unlinksOf.get(key) ?? []).some((u) => mustPrecede(u, x) && (showing.get(row.id) ?? []).some((answer) => mustPrecede(answer.op, u)));
+  /**
+   * What `row` must and may hold at `x`'s moment. A live row holds at least what it holds at the end,
+   * and may also have held a value of an empty column that an unlink after `x` took out. A tombstone
+   * (`values`: what it was inserted with) held those, less what an unlink before `x` may have taken out.
+   */
+  const holdingAt = (row: FinalRow, values: Values, x: Op) => {
+    const keys = rowKeys(values);
+    if (!isLive(row)) return { must: keys.filter((key) => !mayHaveLeft(key, x)), may: keys.filter((key) => !mustHaveLeft(key, row, x)) };
+    const lostLater = [...unlinksOf.keys()].filter((key) => (key.startsWith('e:') ? values.email : values.phoneNumber) === null && mayLeaveAfter(key, x));
+    return { must: keys, may: [...keys, ...lostLater] };
   };
+  /**
+   * Why `answer` cannot be the view of its rows holding `valuesFor` at its moment, or null: it shows
+   * only values its rows may hold, every value they must hold unless it may be blocked, and, where
+   * what each row holds is certain, in the contract's order (primary first, then row order).
+   */
+  const mismatch = (answer: AnswerGroup, valuesFor: (row: FinalRow) => Values): string | null => {
+    const inOrder = [...answer.rows].sort(older).map((row) => ({ values: valuesFor(row), ...holdingAt(row, valuesFor(row), answer.op) }));
+    const may = new Set(inOrder.flatMap((row) => row.may));
+    const shown = [...answer.contact.emails.map(emailKey), ...answer.contact.phoneNumbers.map(phoneKey)];
+    const extra = shown.find((key) => !may.has(key));
+    if (extra) return `answered ${extra}, which none of its rows can hold`;
+    const missing = inOrder.flatMap((row) => row.must).find((key) => !shown.includes(key) && !possiblyBlocked(key, answer.op));
+    if (missing) return `${missing} of its rows is missing`;
+    if (inOrder.some((row) => row.may.length !== row.must.length)) return null;
+    for (const [field, got] of [
+      ['email', answer.contact.emails],
+      ['phoneNumber', answer.contact.phoneNumbers],
+    ] as const) {
+      const kept = distinct(inOrder.map((row) => row.values[field])).filter((value) => got.includes(value));
+      if (JSON.stringify(kept) !== JSON.stringify(got)) return `${field}s ${JSON.stringify(got)} are not in the order of its rows ${JSON.stringify(kept)}`;
+    }
+    return null;
+  };
+  /** Whether `answer` can be the view of its rows if `id` held `values`, the others what valuesOf says. */
+  const fits = (answer: AnswerGroup, id: number, values: Values) => mismatch(answer, (row) => (row.id === id ? values : valuesOf.get(row.id)!)) === null;
   if (everyWriteAnswered) {
     const open = new Map<number, Values[]>();
     for (const row of tombstones) {
@@ -361,22 +427,25 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
         }
       }
     }
-    // An erasure with "suppress" blocked every value its groups held: where those are known, it is a
-    // blocker of each for certain.
+    // An erasure with "suppress" blocked every value its groups held: where those are known (and no
+    // unlink may have taken them out before), it is a blocker of each for certain.
     for (const z of answered('erase').filter((op) => op.request.suppress)) {
       const roots = new Set<number>(z.body?.erased?.primaryContactIds ?? []);
-      for (const row of tombstones.filter((row) => roots.has(rootOf(row)))) {
-        for (const key of rowKeys(valuesOf.get(row.id) ?? { email: null, phoneNumber: null })) {
+      for (const row of tombstones.filter((row) => roots.has(rootOf(row)) && valuesOf.has(row.id))) {
+        for (const key of holdingAt(row, valuesOf.get(row.id)!, z).must) {
           if (!definiteBlockers.get(key)?.includes(z)) add(definiteBlockers, key, z);
         }
       }
     }
-    // A live row was inserted by an answered /identify that could have written exactly its values, at a
-    // moment when none of them was blocked for certain: no row holds a value blocked before it was inserted.
+    // A live row was inserted by an answered /identify that could have written exactly its values (or
+    // more, which an unlink after it took out), at a moment when none of them was blocked for certain: no
+    // row holds a value blocked before it was inserted.
+    const keptOf = (written: string | null, now: string | null, key: (value: string) => string, op: Op) =>
+      written === now || (now === null && written !== null && mayLeaveAfter(key(written), op));
     for (const row of live) {
       const candidates = (endingWith.get(row.id) ?? []).filter((op) => {
         const values = wrote(op);
-        return values.email === row.email && values.phoneNumber === row.phoneNumber;
+        return keptOf(values.email, row.email, emailKey, op) && keptOf(values.phoneNumber, row.phoneNumber, phoneKey, op);
       });
       if (candidates.length === 0) {
         fail(`row ${row.id} (${rowKeys(row).join(', ')}) was written by no answered request that could have written it`);
@@ -397,26 +466,25 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     if (JSON.stringify(sorted) !== JSON.stringify([contact.primaryContactId, ...contact.secondaryContactIds])) {
       fail(`${what}: rows ${[contact.primaryContactId, ...contact.secondaryContactIds].join(',')} are not in the contract's order (${sorted.join(',')})`);
     }
-    // The answer was one whole group: its rows end in one group, all live, or all erased together.
+    // The answer was one whole group: its rows end in one group, all live, or all erased together (unless an unlink after it split the group).
     const fates = new Set(answer.rows.map((row) => `${isLive(row) ? 'live' : 'erased'} ${rootOf(row)}`));
-    if (fates.size > 1) fail(`${what}: its rows ended apart (${[...fates].join('; ')}): half a merge or half an erasure`);
+    if (fates.size > 1 && !unlinkMayFollow(op)) fail(`${what}: its rows ended apart (${[...fates].join('; ')}): half a merge or half an erasure`);
     // Values: those of its rows, less values that may have been blocked at its moment; never one blocked for certain.
     const shown = [...contact.emails.map(emailKey), ...contact.phoneNumbers.map(phoneKey)];
     for (const key of shown) if (definitelyBlocked(key, op)) fail(`${what}: answered ${key}, blocked before it began and not unblocked since`);
-    const values = answer.rows.map((row) => valuesOf.get(row.id));
-    if (values.every((value) => value !== undefined)) {
+    if (answer.rows.every((row) => valuesOf.has(row.id))) {
       valued++;
-      const inOrder = [...answer.rows].sort(older).map((row) => valuesOf.get(row.id)!);
-      for (const [field, key, got] of [
-        ['email', emailKey, contact.emails],
-        ['phoneNumber', phoneKey, contact.phoneNumbers],
-      ] as const) {
-        const expected = distinct(inOrder.map((value) => value[field]));
-        const kept = expected.filter((value) => got.includes(value));
-        if (JSON.stringify(kept) !== JSON.stringify(got))
-          fail(`${what}: ${field}s ${JSON.stringify(got)} are not those of its rows ${JSON.stringify(expected)}`);
-        for (const value of expected) if (!got.includes(value) && !possiblyBlocked(key(value), op)) fail(`${what}: ${key(value)} of its rows is missing`);
-      }
+      const problem = mismatch(answer, (row) => valuesOf.get(row.id)!);
+      if (problem) fail(`${what}: ${problem}`);
+      // Its group was held together at its moment by what its rows may have held then and the pairs of requests before it.
+      const heldThen = answer.rows.map((row) => holdingAt(row, valuesOf.get(row.id)!, op).may);
+      if (
+        !connected(
+          heldThen,
+          identifies.filter((i) => mayPrecede(i, op)),
+        )
+      )
+        fail(`${what}: its rows ${[...answer.ids].join(',')} are not held together by their values and the requests' pairs (half an unlink?)`);
     }
     if (op.route === 'identify') {
       // Its own values are in its answer unless blocked at its moment, and at least one is (else: 400).
@@ -425,14 +493,34 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
       if (!keys.some((key) => shown.includes(key))) fail(`${what}: answered 200 without any of its values`);
     }
   }
-  // Groups only grow until erased: if b began after a ended and their answers share a row, b's holds all of a's.
+  // Groups only grow until erased or unlinked: if b began after a ended and their answers share a row, b's
+  // holds all of a's, unless an unlink may come between.
   for (const a of answers) {
     for (const b of answers) {
-      if (!mustPrecede(a.op, b.op)) continue;
+      if (!mustPrecede(a.op, b.op) || unlinks.some((u) => mayPrecede(a.op, u) && mayPrecede(u, b.op))) continue;
       if (!a.rows.some((row) => b.ids.has(row.id))) continue;
       const lost = a.rows.filter((row) => !b.ids.has(row.id));
       if (lost.length > 0) fail(`request ${b.op.index}, begun after ${a.op.index} ended, lost rows ${lost.map((row) => row.id).join(',')}`);
     }
+  }
+
+  // --- Tombstones: erased, or left empty by an unlink, which keeps the link the row had ---
+  /** A tombstone an unlink may have left empty: every value it is known to have held was unlinked. */
+  const emptiable = (row: FinalRow) => {
+    if (unlinks.length === 0) return false;
+    const values = valuesOf.get(row.id);
+    return values === undefined || rowKeys(values).every((key) => unlinksOf.has(key));
+  };
+  for (const row of tombstones) {
+    if (row.linkPrecedence !== 'secondary' || emptiable(row)) continue;
+    const target = row.linkedId === null ? undefined : byId.get(row.linkedId);
+    if (!target || isLive(target)) fail(`tombstone ${row.id} points at ${row.linkedId}, ${target ? 'a live row (half an erasure)' : 'no row'}`);
+    else if (target.linkPrecedence !== 'primary' || target.linkedId !== null) fail(`chain among tombstones: ${row.id} -> ${target.id}`);
+  }
+  // The primary of each erased group was its oldest row (a row an unlink left empty was younger than its primary then).
+  for (const [root, members] of erasedGroups) {
+    const oldest = [...members].sort(older)[0]!;
+    if (members.some((row) => row.id === root) && oldest.id !== root) fail(`erased group ${root}: its oldest row is ${oldest.id}, not the primary`);
   }
 
   // --- Erasures ---
@@ -452,9 +540,12 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
       if (erasedBy.has(root)) fail(`group ${root} erased by requests ${erasedBy.get(root)!.index} and ${z.index}`);
       erasedBy.set(root, z);
     }
-    // Its count is the number of rows it made tombstones (they keep the link they had).
-    const made = tombstones.filter((row) => roots.includes(rootOf(row))).length;
-    if (made !== erased.contacts) fail(`request ${z.index} (erase): answered ${erased.contacts} contacts, tombstoned ${made}`);
+    // Its count is the number of rows it made tombstones (they keep the link they had), less rows an
+    // unlink may have left empty before, linked to the same primary.
+    const inGroups = tombstones.filter((row) => roots.includes(rootOf(row)));
+    const made = inGroups.length;
+    if (erased.contacts > made || erased.contacts < made - inGroups.filter(emptiable).length)
+      fail(`request ${z.index} (erase): answered ${erased.contacts} contacts, tombstoned ${made}`);
     // Every group it erased held one of its values (when the values of the group are known).
     for (const root of roots) {
       const members = erasedGroups.get(root) ?? [];
@@ -465,7 +556,9 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
       }
     }
   }
-  for (const [root] of erasedGroups) if (!erasedBy.has(root)) fail(`group ${root} is tombstones, but no erasure answered it`);
+  for (const [root, members] of erasedGroups) {
+    if (!erasedBy.has(root) && !members.every(emptiable)) fail(`group ${root} is tombstones, but no erasure answered it`);
+  }
   for (const answer of answers) {
     // An answer that shows erased rows took effect before the erasure did.
     const z = answer.rows.map((row) => (isLive(row) ? undefined : erasedBy.get(rootOf(row)))).find((op) => op !== undefined);
@@ -479,15 +572,55 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
       if (!mustPrecede(answer.op, z)) continue;
       for (const row of answer.rows) {
         const values = valuesOf.get(row.id);
-        if (!values || !rowKeys(values).some((key) => keys.includes(key))) continue;
+        // (A tombstone may have lost the value to an unlink in between.)
+        const held = values ? rowKeys(values).filter((key) => keys.includes(key) && (isLive(row) || !unlinkedBetween(key, answer.op, z))) : [];
+        if (held.length === 0) continue;
         const by = isLive(row) ? undefined : erasedBy.get(rootOf(row));
         if (isLive(row) || (by && mustPrecede(z, by))) fail(`request ${z.index} (erase) missed row ${row.id}, answered by ${answer.op.index} before it began`);
       }
     }
   }
 
-  // --- /lookup completeness: a value answered before a lookup began, with no erasure and no block that
-  // can come between, is found by the lookup (its group: the growth check above makes it whole) ---
+  // --- Unlinks ---
+  for (const u of unlinks) {
+    const what = `request ${u.index} (unlink)`;
+    const unlinked = u.body?.unlinked as { contacts: number; primaryContactIds: number[] } | undefined;
+    if (!unlinked || typeof unlinked.contacts !== 'number' || !Array.isArray(unlinked.primaryContactIds)) {
+      fail(`${what}: answer ${JSON.stringify(u.body)}`);
+      continue;
+    }
+    const primaries = unlinked.primaryContactIds;
+    if (primaries.some((id, i) => i > 0 && id <= primaries[i - 1]!)) fail(`${what}: primaryContactIds not ascending: ${primaries.join(',')}`);
+    // A value nobody holds changes nothing and leaves no group (groups can vanish: a row left empty is deleted).
+    if (unlinked.contacts === 0 && primaries.length > 0) fail(`${what}: answered groups ${primaries.join(',')} but changed no contact`);
+    // Each group it answers has a primary; only a merge can make it a secondary later.
+    const mergeMayFollow = ops.some((op) => op.route === 'identify' && mayPrecede(u, op));
+    for (const id of primaries) {
+      const row = byId.get(id);
+      if (!row) fail(`${what}: answered ${id}, which is no row of the run`);
+      else if (isLive(row) && row.linkPrecedence === 'secondary' && !mergeMayFollow)
+        fail(`${what}: answered ${id}, a secondary at the end that nothing merged`);
+    }
+    // It took the value out of every live row: a row answered before it began that holds the value at the end was missed.
+    for (const key of keysOf(u.request)) {
+      for (const row of live.filter((row) => rowKeys(row).includes(key))) {
+        const before = (showing.get(row.id) ?? []).find((answer) => mustPrecede(answer.op, u));
+        if (before) fail(`${what} missed row ${row.id}, which holds ${key} and was answered by ${before.op.index} before it began`);
+      }
+    }
+  }
+  // After an unlink, no answer shows its value unless an /identify carrying it may come between (and put it back).
+  for (const answer of answers) {
+    for (const key of [...answer.contact.emails.map(emailKey), ...answer.contact.phoneNumbers.map(phoneKey)]) {
+      const u = (unlinksOf.get(key) ?? []).find((u) => mustPrecede(u, answer.op));
+      if (!u) continue;
+      const backAgain = ops.some((i) => i.route === 'identify' && keysOf(i.request).includes(key) && mayPrecede(u, i) && mayPrecede(i, answer.op));
+      if (!backAgain) fail(`request ${answer.op.index} answered ${key}, which unlink ${u.index} took out before it began`);
+    }
+  }
+
+  // --- /lookup completeness: a value answered before a lookup began, with no erasure, no block and no
+  // unlink that can come between, is found by the lookup (its group: the growth check above makes it whole) ---
   for (const l of answered('lookup')) {
     const found = new Set((l.body.contacts as Contact[]).flatMap((contact) => [contact.primaryContactId, ...contact.secondaryContactIds]));
     for (const key of keysOf(l.request)) {
@@ -496,7 +629,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
         const shown = [...answer.contact.emails.map(emailKey), ...answer.contact.phoneNumbers.map(phoneKey)];
         if (!shown.includes(key)) continue;
         const between = (op: Op) => mayPrecede(answer.op, op) && mayPrecede(op, l);
-        if (erases.some(between) || blockersOf(key).some(between)) continue;
+        if (erases.some(between) || blockersOf(key).some(between) || (unlinksOf.get(key) ?? []).some(between)) continue;
         if (!answer.rows.some((row) => found.has(row.id)))
           fail(`request ${l.index} (lookup) did not find ${key}, answered by ${answer.op.index} before it began`);
       }
@@ -534,11 +667,11 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     }
   }
 
-  // --- Audit records: one per answered /erase, /block, /unblock, holding its answer; none for the others ---
+  // --- Audit records: one per answered /erase, /block, /unblock, /unlink, holding its answer; none for the others ---
   if (options.audits) {
     for (const op of ops) {
       const records = options.audits.get(op.request.requestId ?? '') ?? [];
-      const writes = op.route === 'erase' || op.route === 'block' || op.route === 'unblock';
+      const writes = op.route === 'erase' || op.route === 'block' || op.route === 'unblock' || op.route === 'unlink';
       if (!writes || op.status !== 200) {
         if (records.length > 0) fail(`request ${op.index} (${op.route}, ${op.status}) left ${records.length} audit records`);
         continue;
@@ -573,6 +706,17 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     violations,
     components: liveGroups.size,
     readBacks,
-    stats: { routes, statuses, live: live.length, tombstones: tombstones.length, erased: erasedGroups.size, refused, answers: answers.length, valued },
+    stats: {
+      routes,
+      statuses,
+      live: live.length,
+      tombstones: tombstones.length,
+      erased: erasedBy.size,
+      unlinked: unlinks.filter((u) => u.body?.unlinked?.contacts > 0).length,
+      split: unlinks.filter((u) => u.body?.unlinked?.primaryContactIds?.length > 1).length,
+      refused,
+      answers: answers.length,
+      valued,
+    },
   };
 }

@@ -7,7 +7,7 @@ import { startWorkers, type Workers } from './workers.js';
 /**
  * The randomized concurrency checker: several OS processes, each with its own handler instance per
  * route, fire overlapping requests over a few emails and phones on every route (/identify mostly, with
- * /lookup, /erase, /block and /unblock mixed in); then the rows, the stored blocked values, the audit
+ * /lookup, /erase, /block, /unblock and /unlink mixed in); then the rows, the stored blocked values, the audit
  * records and every answer are checked against the contract (check.ts; docs/CONCURRENCY.md, "How it is
  * checked"). Replay one seed with CHECKER_SEEDS=7.
  */
@@ -54,8 +54,9 @@ describe('randomized concurrency checker', () => {
       expect(verdict.violations, `seed ${seed} (replay: CHECKER_SEEDS=${seed})`).toEqual([]);
       // The server is shared with tests running beside this one: none of theirs stays open either.
       await expect.poll(async () => (await dataApiStats()).openTransactions, { timeout: 5_000 }).toBe(0);
-      // The mix did what it is for: erasures that erased.
+      // The mix did what it is for: erasures that erased, unlinks that took a value out of rows.
       expect(verdict.stats.erased).toBeGreaterThan(0);
+      expect(verdict.stats.unlinked).toBeGreaterThan(0);
 
       // Read-backs: a lookup by a value of each live group answers exactly that group.
       const readBacks = await workers.run(
@@ -75,7 +76,8 @@ describe('randomized concurrency checker', () => {
         `  seed ${seed}: ${REQUESTS} requests (${Object.entries(routes)
           .map(([route, n]) => `${route} ${n}`)
           .join(', ')}), ${stats.refused} refused (only blocked values), ` +
-          `${stats.live} live rows in ${verdict.components} groups, ${stats.tombstones} tombstones of ${stats.erased} erased groups, ` +
+          `${stats.live} live rows in ${verdict.components} groups, ${stats.tombstones} tombstones, ${stats.erased} groups erased, ` +
+          `${stats.unlinked} unlinks that changed rows (${stats.split} split a group), ` +
           `${stats.answers} answered groups (${stats.valued} checked value by value), ` +
           `${(REQUESTS / seconds).toFixed(0)} req/s, ${(calls / REQUESTS).toFixed(2)} Data API calls/request, ` +
           `${((deadlocks / REQUESTS) * 1000).toFixed(1)} deadlock retries per 1000 requests`,

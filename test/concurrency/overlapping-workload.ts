@@ -2,7 +2,7 @@ import { prng } from '../support/prng.js';
 
 /** A seeded, replayable workload over a small set of emails and phones, so that requests overlap. */
 
-export type Route = 'identify' | 'lookup' | 'erase' | 'block' | 'unblock';
+export type Route = 'identify' | 'lookup' | 'erase' | 'block' | 'unblock' | 'unlink';
 
 export interface WorkloadOptions {
   seed: number;
@@ -14,9 +14,9 @@ export interface WorkloadOptions {
   digits: string;
   /**
    * 'identify' (the default): every request is an /identify. 'all': mostly /identify, with /lookup,
-   * /erase (a third with "suppress"), /block and /unblock mixed in, and values that identify nobody
-   * typed now and then (two shop phones, blocked and unblocked again and again; a junk email, blocked
-   * and never unblocked).
+   * /erase (a third with "suppress"), /block, /unblock and /unlink (a third with "block") mixed in, and
+   * values that identify nobody typed now and then (two shop phones, blocked and unblocked again and
+   * again; a junk email, blocked and never unblocked), which the unlinks mostly take out.
    */
   mix?: 'identify' | 'all';
 }
@@ -25,23 +25,26 @@ export interface WorkloadRequest {
   index: number;
   /** Which route (default /identify). */
   route?: Route;
-  body: { email?: string | null; phoneNumber?: string | number | null; suppress?: boolean };
+  body: { email?: string | null; phoneNumber?: string | number | null; suppress?: boolean; block?: boolean };
   /** The normalised keys the body carries. */
   email: string | null;
   phone: string | null;
   /** /erase only. */
   suppress?: boolean;
+  /** /unlink only. */
+  block?: boolean;
   /** The Lambda request id to invoke with (in-process runs), unique in the shared database: audit records carry it. */
   requestId?: string;
 }
 
 /** The route's share in the 'all' mix (cumulative thresholds, checked in order). */
 const MIX: [Route, number][] = [
-  ['identify', 0.72],
-  ['lookup', 0.82],
-  ['erase', 0.87],
-  ['block', 0.93],
-  ['unblock', 1],
+  ['identify', 0.7],
+  ['lookup', 0.8],
+  ['erase', 0.85],
+  ['block', 0.9],
+  ['unblock', 0.96],
+  ['unlink', 1],
 ];
 
 export function generateWorkload(options: WorkloadOptions): WorkloadRequest[] {
@@ -79,12 +82,18 @@ export function generateWorkload(options: WorkloadOptions): WorkloadRequest[] {
       const customer = random() < 0.5 ? { e, p: null } : { e: null, p };
       if (route === 'block') chosen = other < 0.5 ? { e: null, p: shop } : other < 0.75 ? { e: junkEmail, p: null } : customer;
       if (route === 'unblock') chosen = other < 0.7 ? { e: null, p: shop } : customer;
+      // An unlink takes out one value: mostly a shop phone or the junk email, now and then a customer's.
+      if (route === 'unlink') chosen = other < 0.45 ? { e: null, p: shop } : other < 0.6 ? { e: junkEmail, p: null } : customer;
       if (route !== 'identify') {
-        const suppress = route === 'erase' && random() < 1 / 3;
+        const flag = random() < 1 / 3;
+        const suppress = route === 'erase' && flag;
+        const block = route === 'unlink' && flag;
         const body: WorkloadRequest['body'] =
           chosen.e === null ? { phoneNumber: chosen.p } : chosen.p === null ? { email: chosen.e } : { email: chosen.e, phoneNumber: chosen.p };
         if (suppress) body.suppress = true;
-        return { index, route, body, email: chosen.e, phone: chosen.p, ...(route === 'erase' ? { suppress } : {}), requestId };
+        if (block) body.block = true;
+        const flags = route === 'erase' ? { suppress } : route === 'unlink' ? { block } : {};
+        return { index, route, body, email: chosen.e, phone: chosen.p, ...flags, requestId };
       }
     }
     // Vary the wire form too: nulls, missing fields, a phone as a JSON number, case and spaces in the email.

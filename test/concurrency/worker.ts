@@ -29,6 +29,7 @@ process.on('message', async (message: Message) => {
       erase: (await import('../../functions/erase.js')).handler as Handler,
       block: (await import('../../functions/block.js')).handler as Handler,
       unblock: (await import('../../functions/unblock.js')).handler as Handler,
+      unlink: (await import('../../functions/unlink.js')).handler as Handler,
     };
     process.send!({ ready: true });
     return;

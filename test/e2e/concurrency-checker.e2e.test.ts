@@ -5,7 +5,7 @@ import type { WorkerResult } from '../concurrency/worker.js';
 import { postIdentify, runRows, stack, storedBlocked, uniqueDigits, uniqueTag } from '../support/helpers.js';
 
 // The checker again, from outside as a client sees the service: overlapping signed requests on every
-// route (/identify mostly, /lookup, /erase, /block, /unblock) over HTTP through the local gateway and
+// route (/identify mostly, /lookup, /erase, /block, /unblock, /unlink) over HTTP through the local gateway and
 // serverless-offline at width 16 (concurrent invocations of one in-process handler module per route,
 // docs/LOCAL-GATEWAY.md), then the same verdicts as test/concurrency/checker.int.test.ts (the audit
 // records aside: their request ids are the gateway's) and read-backs of every live group.
@@ -34,7 +34,7 @@ describe('overlapping requests over HTTP', () => {
       const rows = await runRows(tag, digits, idsNamed(results));
       const verdict = check(requests, results, rows, { blockedAtEnd: await storedBlocked(workloadValues(shape)) });
       expect(verdict.violations).toEqual([]);
-      expect(Object.keys(verdict.stats.routes).sort()).toEqual(['block', 'erase', 'identify', 'lookup', 'unblock']);
+      expect(Object.keys(verdict.stats.routes).sort()).toEqual(['block', 'erase', 'identify', 'lookup', 'unblock', 'unlink']);
       for (const readBack of verdict.readBacks) {
         const answer = await postIdentify(readBack.body, undefined, { path: '/lookup' });
         expect(answer.status).toBe(200);
