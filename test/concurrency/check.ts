@@ -572,8 +572,9 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
       if (!mustPrecede(answer.op, z)) continue;
       for (const row of answer.rows) {
         const values = valuesOf.get(row.id);
-        // (A tombstone may have lost the value to an unlink in between.)
-        const held = values ? rowKeys(values).filter((key) => keys.includes(key) && (isLive(row) || !unlinkedBetween(key, answer.op, z))) : [];
+        // What it held for certain at the answer's moment, and (a tombstone) kept until the erasure: no unlink of it in between.
+        const certain = values ? holdingAt(row, values, answer.op).must : [];
+        const held = certain.filter((key) => keys.includes(key) && (isLive(row) || !unlinkedBetween(key, answer.op, z)));
         if (held.length === 0) continue;
         const by = isLive(row) ? undefined : erasedBy.get(rootOf(row));
         if (isLive(row) || (by && mustPrecede(z, by))) fail(`request ${z.index} (erase) missed row ${row.id}, answered by ${answer.op.index} before it began`);
