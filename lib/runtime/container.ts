@@ -16,8 +16,8 @@ import type { SqlExecutor } from '../store/sql-executor.js';
 import { type Config, DEFAULT_LARGE_GROUP_WARNING_SIZE, DEFAULT_STAGE } from './config.js';
 import { countDataApiCall, currentAbortSignal } from './request-scope.js';
 
-// Outages: 12 attempts, then 503 + Retry-After. Lock conflicts: up to 40 (about 20 s of backoff at
-// most), still bounded by the invocation's time left: only a hot spot that outlasts that answers 503.
+// Outages: 12 attempts, then 503 + Retry-After. Nothing but lock contention: up to 40 (about 20 s of
+// backoff at most), still bounded by the invocation's time left: only a hot spot that outlasts that answers 503.
 export const RETRY = { maxAttempts: 12, maxConflictAttempts: 40, baseDelayMs: 20, maxDelayMs: 1_000 };
 
 /**

@@ -134,13 +134,23 @@ describe('retrying', () => {
 
   it('goes on past maxAttempts while the failures are lock conflicts, up to maxConflictAttempts', async () => {
     const { opts, onRetry } = options({ maxAttempts: 3, maxConflictAttempts: 6 });
-    const work = vi.fn(async () => {
-      throw new Conflict('rows moved');
+    const work = vi.fn(async (attempt: number) => {
+      throw attempt % 2 ? new Conflict('rows moved') : named('DatabaseErrorException', DEADLOCK);
     });
     const error = await caught(retrying(work, opts));
     expect(work).toHaveBeenCalledTimes(6);
     expect((error as Unavailable).headers['Retry-After']).toBe(String(RETRY_AFTER_SECONDS.conflict));
     expect(onRetry).toHaveBeenCalledTimes(5);
+  });
+
+  it('keeps the outage limit once the server dropped a transaction, though that counts as a conflict', async () => {
+    const { opts } = options({ maxAttempts: 3, maxConflictAttempts: 6 });
+    const work = vi.fn(async (attempt: number) => {
+      throw attempt === 1 ? named('TransactionNotFoundException') : new Conflict('rows moved');
+    });
+    const error = await caught(retrying(work, opts));
+    expect(work).toHaveBeenCalledTimes(3);
+    expect((error as Unavailable).headers['Retry-After']).toBe(String(RETRY_AFTER_SECONDS.conflict));
   });
 
   it('keeps the outage limit for an outage that follows conflicts', async () => {

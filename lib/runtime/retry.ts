@@ -29,6 +29,11 @@ const LOCK_CONFLICT = /\b(1213|1205|1020|1467)\b|Deadlock found|Lock wait timeou
 // connection lost mid-query: the database is busy or went away, not the request's fault: a 503.
 const DATABASE_BUSY = /error code: (1040|1203|2006|2013)\b|Too many connections|server has gone away|Lost connection to/i;
 
+/** Two requests wanted the same rows: a deadlock, a lock wait timeout, or a premise that moved under the lock. */
+function isLockContention(error: unknown): boolean {
+  return error instanceof Conflict || (error instanceof Error && error.name === 'DatabaseErrorException' && LOCK_CONFLICT.test(error.message));
+}
+
 /** Which kind of transient failure an error is, or undefined when retrying cannot help. */
 export function classifyTransient(error: unknown): TransientKind | undefined {
   if (error instanceof Conflict) return 'conflict';
@@ -53,8 +58,10 @@ export interface RetryOptions {
   /** Attempts in all, the first included. */
   maxAttempts: number;
   /**
-   * Attempts in all when the last failure was a lock conflict (default maxAttempts). Contention is not
-   * an outage: the contract allows a 503 only for the latter, so conflicts may go on while time is left.
+   * Attempts in all while every failure so far was lock contention (a deadlock, a lock wait, a premise
+   * that moved; default maxAttempts). Contention is not an outage, and the contract allows a 503 only
+   * for an outage; one failure of any other kind (the server dropped a transaction, was unreachable)
+   * brings the limit back to maxAttempts.
    */
   maxConflictAttempts?: number;
   baseDelayMs: number;
@@ -74,14 +81,16 @@ export const RETRY_AFTER_SECONDS: Record<TransientKind, number> = { conflict: 1,
 export async function retrying<T>(work: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let onlyContention = true;
   for (let attempt = 1; ; attempt++) {
     try {
       return await work(attempt);
     } catch (error) {
       const kind = classifyTransient(error);
       if (!kind) throw error;
+      onlyContention &&= isLockContention(error);
       const delay = backoff(kind, attempt, options, random);
-      const attempts = kind === 'conflict' ? (options.maxConflictAttempts ?? options.maxAttempts) : options.maxAttempts;
+      const attempts = onlyContention ? (options.maxConflictAttempts ?? options.maxAttempts) : options.maxAttempts;
       if (attempt >= attempts || options.timeLeftMs() <= delay) {
         throw new Unavailable(unavailableMessage(kind), RETRY_AFTER_SECONDS[kind]);
       }
