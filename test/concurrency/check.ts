@@ -1,5 +1,12 @@
+import { connected, pairComponents } from './check/components.js';
+import { type Contact, distinct, expectedView, type FinalRow, groupsOf, idsOf, isLive, older, rootOf, type Values } from './check/contacts.js';
+import { mayPrecede, mustPrecede, type Op, opsOf } from './check/history.js';
+import { emailKey, keysOf, phoneKey, rowKeys, shownKeys } from './check/keys.js';
+import { append } from './check/multimap.js';
 import type { Route, WorkloadRequest } from './overlapping-workload.js';
 import type { WorkerResult } from './worker.js';
+
+export type { FinalRow } from './check/contacts.js';
 
 /**
  * The checker's verdicts, over the final rows and the answers of a run of overlapping requests on
@@ -13,24 +20,6 @@ import type { WorkerResult } from './worker.js';
  * they overlap, either may have. Every check holds for every order allowed by that; none needs the
  * order itself (finding one is intractable in general), so the checks are necessary conditions.
  */
-
-export interface FinalRow {
-  id: number;
-  email: string | null;
-  phoneNumber: string | null;
-  linkedId: number | null;
-  linkPrecedence: 'primary' | 'secondary';
-  createdAt: string;
-  /** Set on a tombstone (erased); absent or null on a live row. */
-  deletedAt?: string | null;
-}
-
-interface Contact {
-  primaryContactId: number;
-  emails: string[];
-  phoneNumbers: string[];
-  secondaryContactIds: number[];
-}
 
 export interface AuditRow {
   route: string;
@@ -53,7 +42,7 @@ export interface CheckOptions {
 /** Every contact id the answers of a run name (identify and lookup groups, erased and unlinked primaries): where its rows, tombstones too, are found. */
 export function idsNamed(results: readonly WorkerResult[]): number[] {
   const ids: number[] = [];
-  const fromContact = (contact: Contact) => ids.push(contact.primaryContactId, ...contact.secondaryContactIds);
+  const fromContact = (contact: Contact) => ids.push(...idsOf(contact));
   for (const { status, body } of results) {
     if (status !== 200 || typeof body !== 'object' || body === null) continue;
     if (body.contact) fromContact(body.contact);
@@ -87,76 +76,6 @@ export interface Verdict {
   };
 }
 
-const older = (a: FinalRow, b: FinalRow) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id - b.id);
-const distinct = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => v !== null))];
-
-/** The contract's view of a set of rows: primary first, then row order; distinct values. */
-function expectedView(rows: FinalRow[]): Contact {
-  const sorted = [...rows].sort(older);
-  const primary = sorted[0]!;
-  return {
-    primaryContactId: primary.id,
-    emails: distinct(sorted.map((row) => row.email)),
-    phoneNumbers: distinct(sorted.map((row) => row.phoneNumber)),
-    secondaryContactIds: sorted.slice(1).map((row) => row.id),
-  };
-}
-
-class Components {
-  private parent = new Map<string, string>();
-  find(key: string): string {
-    if (!this.parent.has(key)) this.parent.set(key, key);
-    let root = key;
-    while (this.parent.get(root) !== root) root = this.parent.get(root)!;
-    this.parent.set(key, root);
-    return root;
-  }
-  union(a: string, b: string): void {
-    this.parent.set(this.find(a), this.find(b));
-  }
-}
-
-const emailKey = (email: string) => `e:${email}`;
-const phoneKey = (phone: string) => `p:${phone}`;
-const keysOf = (item: { email: string | null; phone: string | null }) => [
-  ...(item.email ? [emailKey(item.email)] : []),
-  ...(item.phone ? [phoneKey(item.phone)] : []),
-];
-const rowKeys = (row: { email: string | null; phoneNumber: string | null }) => keysOf({ email: row.email, phone: row.phoneNumber });
-const isLive = (row: FinalRow) => row.deletedAt === undefined || row.deletedAt === null;
-const rootOf = (row: FinalRow) => row.linkedId ?? row.id;
-
-/**
- * Whether rows (each given by the keys it holds) are one component over shared emails, shared phones
- * and the (email, phone) pairs of `identifies`: what holds a group together, merges and unlinks alike.
- */
-function connected(rows: readonly string[][], identifies: readonly Op[]): boolean {
-  const parts = new Components();
-  for (const [i, keys] of rows.entries()) for (const key of keys) parts.union(`row:${i}`, key);
-  const held = new Set(rows.flat());
-  for (const { request } of identifies) {
-    if (!request.email || !request.phone) continue;
-    if (held.has(emailKey(request.email)) && held.has(phoneKey(request.phone))) parts.union(emailKey(request.email), phoneKey(request.phone));
-  }
-  return new Set(rows.map((_, i) => parts.find(`row:${i}`))).size <= 1;
-}
-
-/** A request with its answer: where it sits in real time. */
-interface Op {
-  index: number;
-  route: Route;
-  request: WorkloadRequest;
-  startedAt: number;
-  endedAt: number;
-  status: number;
-  body: any;
-}
-
-/** `a` may take effect before `b` (a's moment can precede b's). */
-const mayPrecede = (a: Op, b: Op) => a.startedAt < b.endedAt;
-/** `a` takes effect before `b` in every order: it ended before `b` began. */
-const mustPrecede = (a: Op, b: Op) => a.endedAt < b.startedAt;
-
 /** One group as some answer gave it: an /identify answer, or one group of a /lookup answer. */
 interface AnswerGroup {
   op: Op;
@@ -175,40 +94,23 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   const live = rows.filter(isLive);
   const tombstones = rows.filter((row) => !isLive(row));
 
-  const ops: Op[] = results.map((result) => {
-    const request = requests[result.index]!;
-    return {
-      index: result.index,
-      route: request.route ?? 'identify',
-      request,
-      startedAt: result.startedAt,
-      endedAt: result.endedAt,
-      status: result.status,
-      body: result.body,
-    };
-  });
+  const ops = opsOf(requests, results);
   if (results.length !== requests.length) fail(`${results.length} results for ${requests.length} requests`);
   const answered = (route: Route) => ops.filter((op) => op.route === route && op.status === 200);
 
   // --- Which values may be, or must be, blocked when a request takes effect ---
 
-  // Components of the /identify requests' pairs (all of them, answered or not): every group that ever
-  // exists lies inside one, so an erasure with "suppress" can only block values of its keys' components.
-  const components = new Components();
-  for (const op of ops.filter((op) => op.route === 'identify')) {
-    for (const key of keysOf(op.request)) components.find(key);
-    if (op.request.email && op.request.phone) components.union(emailKey(op.request.email), phoneKey(op.request.phone));
-  }
+  const identifies = ops.filter((op) => op.route === 'identify');
+  const components = pairComponents(identifies);
   const definiteBlockers = new Map<string, Op[]>(); // /block of the key, /erase with suppress naming it
   const possibleBlockers: Op[] = []; // /erase with suppress: whatever its erased groups held
   const unblockers = new Map<string, Op[]>();
-  const add = (map: Map<string, Op[]>, key: string, op: Op) => map.set(key, [...(map.get(key) ?? []), op]);
   for (const op of ops) {
     if (op.status !== 200) continue;
     const blocks = op.route === 'block' || (op.route === 'erase' && op.request.suppress) || (op.route === 'unlink' && op.request.block);
-    if (blocks) for (const key of keysOf(op.request)) add(definiteBlockers, key, op);
+    if (blocks) for (const key of keysOf(op.request)) append(definiteBlockers, key, op);
     if (op.route === 'erase' && op.request.suppress) possibleBlockers.push(op);
-    if (op.route === 'unblock') for (const key of keysOf(op.request)) add(unblockers, key, op);
+    if (op.route === 'unblock') for (const key of keysOf(op.request)) append(unblockers, key, op);
   }
   const mayBlock = (key: string, op: Op) => {
     if (definiteBlockers.get(key)?.includes(op)) return true;
@@ -227,7 +129,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   // --- Which values an /unlink may have taken out of rows before, or after, a request's moment ---
   const unlinks = answered('unlink');
   const unlinksOf = new Map<string, Op[]>();
-  for (const u of unlinks) for (const key of keysOf(u.request)) add(unlinksOf, key, u);
+  for (const u of unlinks) for (const key of keysOf(u.request)) append(unlinksOf, key, u);
   /** An unlink of `key` may come after `x`: a row may hold it at x's moment and not at the end. */
   const mayLeaveAfter = (key: string, x: Op) => (unlinksOf.get(key) ?? []).some((u) => u !== x && mayPrecede(x, u));
   const mayHaveLeft = (key: string, x: Op) => (unlinksOf.get(key) ?? []).some((u) => u !== x && mayPrecede(u, x));
@@ -265,11 +167,6 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     if (row.email !== null || row.phoneNumber !== null) fail(`tombstone ${row.id} still holds ${row.email === null ? 'a phone' : 'an email'}`);
     if (row.linkPrecedence === 'primary' && row.linkedId !== null) fail(`tombstone primary ${row.id} has linkedId ${row.linkedId}`);
   }
-  const groupsOf = (set: FinalRow[]) => {
-    const groups = new Map<number, FinalRow[]>();
-    for (const row of set) groups.set(rootOf(row), [...(groups.get(rootOf(row)) ?? []), row]);
-    return groups;
-  };
   const liveGroups = groupsOf(live);
   const erasedGroups = groupsOf(tombstones);
   // The primary of each group is its oldest row.
@@ -297,7 +194,6 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   }
   // Every live group is held together by its rows' shared values and the requests' pairs: a group an
   // unlink left half split (a value taken out, the rows it held together still linked) is not.
-  const identifies = ops.filter((op) => op.route === 'identify');
   for (const [root, members] of liveGroups) {
     if (!connected(members.map(rowKeys), identifies)) fail(`group ${root} is not held together by its values and the requests' pairs (half an unlink?)`);
   }
@@ -315,7 +211,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   // --- Answers: every /identify answer and every group of a /lookup answer ---
   const answers: AnswerGroup[] = [];
   const collect = (op: Op, contact: Contact) => {
-    const ids = [contact.primaryContactId, ...contact.secondaryContactIds];
+    const ids = idsOf(contact);
     const members = ids.map((id) => byId.get(id));
     if (members.some((row) => !row)) return void fail(`request ${op.index}: answer names rows that do not exist: ${ids.join(',')}`);
     if (new Set(ids).size !== ids.length) return void fail(`request ${op.index}: answer names a row twice: ${ids.join(',')}`);
@@ -327,12 +223,12 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     const primaries = contacts.map((contact) => contact.primaryContactId);
     if (primaries.some((id, i) => i > 0 && id <= primaries[i - 1]!))
       fail(`request ${op.index}: lookup groups not in ascending order of primary: ${primaries.join(',')}`);
-    const all = contacts.flatMap((contact) => [contact.primaryContactId, ...contact.secondaryContactIds]);
+    const all = contacts.flatMap(idsOf);
     if (new Set(all).size !== all.length) fail(`request ${op.index}: lookup groups share a row`);
     for (const contact of contacts) {
       collect(op, contact);
       // A group is answered because it holds one of the lookup's values, which is not blocked, so it shows.
-      const shown = [...contact.emails.map(emailKey), ...contact.phoneNumbers.map(phoneKey)];
+      const shown = shownKeys(contact);
       if (!keysOf(op.request).some((key) => shown.includes(key)))
         fail(`request ${op.index}: lookup answered group ${contact.primaryContactId}, which shows none of its values`);
     }
@@ -345,7 +241,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   const endingWith = new Map<number, Op[]>();
   for (const op of answered('identify')) {
     const contact = op.body.contact as Contact;
-    const last = Math.max(contact.primaryContactId, ...contact.secondaryContactIds);
+    const last = Math.max(...idsOf(contact));
     endingWith.set(last, [...(endingWith.get(last) ?? []), op]);
   }
   const wrote = (op: Op) => {
@@ -360,7 +256,6 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   // before it began), and of what those would have written, the one thing that fits every answer that
   // shows the row, where the other rows' values are known. A tombstone left unclear is left out of
   // the value-by-value checks.
-  type Values = { email: string | null; phoneNumber: string | null };
   const valuesOf = new Map<number, Values>();
   for (const row of live) valuesOf.set(row.id, { email: row.email, phoneNumber: row.phoneNumber });
   const showing = new Map<number, AnswerGroup[]>();
@@ -387,7 +282,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   const mismatch = (answer: AnswerGroup, valuesFor: (row: FinalRow) => Values): string | null => {
     const inOrder = [...answer.rows].sort(older).map((row) => ({ values: valuesFor(row), ...holdingAt(row, valuesFor(row), answer.op) }));
     const may = new Set(inOrder.flatMap((row) => row.may));
-    const shown = [...answer.contact.emails.map(emailKey), ...answer.contact.phoneNumbers.map(phoneKey)];
+    const shown = shownKeys(answer.contact);
     const extra = shown.find((key) => !may.has(key));
     if (extra) return `answered ${extra}, which none of its rows can hold`;
     const missing = inOrder.flatMap((row) => row.must).find((key) => !shown.includes(key) && !possiblyBlocked(key, answer.op));
@@ -433,7 +328,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
       const roots = new Set<number>(z.body?.erased?.primaryContactIds ?? []);
       for (const row of tombstones.filter((row) => roots.has(rootOf(row)) && valuesOf.has(row.id))) {
         for (const key of holdingAt(row, valuesOf.get(row.id)!, z).must) {
-          if (!definiteBlockers.get(key)?.includes(z)) add(definiteBlockers, key, z);
+          if (!definiteBlockers.get(key)?.includes(z)) append(definiteBlockers, key, z);
         }
       }
     }
@@ -463,14 +358,14 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     const what = `request ${op.index} (${op.route})`;
     // Row order is the contract's: the oldest row is the primary, the others follow by (createdAt, id).
     const sorted = [...answer.rows].sort(older).map((row) => row.id);
-    if (JSON.stringify(sorted) !== JSON.stringify([contact.primaryContactId, ...contact.secondaryContactIds])) {
-      fail(`${what}: rows ${[contact.primaryContactId, ...contact.secondaryContactIds].join(',')} are not in the contract's order (${sorted.join(',')})`);
+    if (JSON.stringify(sorted) !== JSON.stringify(idsOf(contact))) {
+      fail(`${what}: rows ${idsOf(contact).join(',')} are not in the contract's order (${sorted.join(',')})`);
     }
     // The answer was one whole group: its rows end in one group, all live, or all erased together (unless an unlink after it split the group).
     const fates = new Set(answer.rows.map((row) => `${isLive(row) ? 'live' : 'erased'} ${rootOf(row)}`));
     if (fates.size > 1 && !unlinkMayFollow(op)) fail(`${what}: its rows ended apart (${[...fates].join('; ')}): half a merge or half an erasure`);
     // Values: those of its rows, less values that may have been blocked at its moment; never one blocked for certain.
-    const shown = [...contact.emails.map(emailKey), ...contact.phoneNumbers.map(phoneKey)];
+    const shown = shownKeys(contact);
     for (const key of shown) if (definitelyBlocked(key, op)) fail(`${what}: answered ${key}, blocked before it began and not unblocked since`);
     if (answer.rows.every((row) => valuesOf.has(row.id))) {
       valued++;
@@ -611,7 +506,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   }
   // After an unlink, no answer shows its value unless an /identify carrying it may come between (and put it back).
   for (const answer of answers) {
-    for (const key of [...answer.contact.emails.map(emailKey), ...answer.contact.phoneNumbers.map(phoneKey)]) {
+    for (const key of shownKeys(answer.contact)) {
       const u = (unlinksOf.get(key) ?? []).find((u) => mustPrecede(u, answer.op));
       if (!u) continue;
       const backAgain = ops.some((i) => i.route === 'identify' && keysOf(i.request).includes(key) && mayPrecede(u, i) && mayPrecede(i, answer.op));
@@ -622,11 +517,11 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   // --- /lookup completeness: a value answered before a lookup began, with no erasure, no block and no
   // unlink that can come between, is found by the lookup (its group: the growth check above makes it whole) ---
   for (const l of answered('lookup')) {
-    const found = new Set((l.body.contacts as Contact[]).flatMap((contact) => [contact.primaryContactId, ...contact.secondaryContactIds]));
+    const found = new Set((l.body.contacts as Contact[]).flatMap(idsOf));
     for (const key of keysOf(l.request)) {
       for (const answer of answers) {
         if (answer.op === l || !mustPrecede(answer.op, l)) continue;
-        const shown = [...answer.contact.emails.map(emailKey), ...answer.contact.phoneNumbers.map(phoneKey)];
+        const shown = shownKeys(answer.contact);
         if (!shown.includes(key)) continue;
         const between = (op: Op) => mayPrecede(answer.op, op) && mayPrecede(op, l);
         if (erases.some(between) || blockersOf(key).some(between) || (unlinksOf.get(key) ?? []).some(between)) continue;
