@@ -1,12 +1,15 @@
-import { connected, pairComponents } from './check/components.js';
+import { BlockedValues } from './check/blocked-values.js';
+import { connected } from './check/components.js';
 import { type Contact, distinct, expectedView, type FinalRow, groupsOf, idsOf, isLive, older, rootOf, type Values } from './check/contacts.js';
-import { mayPrecede, mustPrecede, type Op, opsOf } from './check/history.js';
+import { mayPrecede, mustPrecede, type Op } from './check/history.js';
 import { emailKey, keysOf, phoneKey, rowKeys, shownKeys } from './check/keys.js';
-import { append } from './check/multimap.js';
-import type { Route, WorkloadRequest } from './overlapping-workload.js';
+import { type CheckOptions, runOf } from './check/run.js';
+import { UnlinkedValues } from './check/unlinked-values.js';
+import type { WorkloadRequest } from './overlapping-workload.js';
 import type { WorkerResult } from './worker.js';
 
 export type { FinalRow } from './check/contacts.js';
+export type { AuditRow, CheckOptions } from './check/run.js';
 
 /**
  * The checker's verdicts, over the final rows and the answers of a run of overlapping requests on
@@ -20,24 +23,6 @@ export type { FinalRow } from './check/contacts.js';
  * they overlap, either may have. Every check holds for every order allowed by that; none needs the
  * order itself (finding one is intractable in general), so the checks are necessary conditions.
  */
-
-export interface AuditRow {
-  route: string;
-  answer: string;
-}
-
-export interface CheckOptions {
-  /** The workload's values that are stored blocked values at the end, as keys (`e:<email>`, `p:<phone>`). */
-  blockedAtEnd?: ReadonlySet<string>;
-  /** The audit records of the run by request id (in-process runs, whose request ids the checker chose). */
-  audits?: ReadonlyMap<string, AuditRow[]>;
-  /**
-   * Whether every request that wrote got its answer (default true). False where some answered 503 and
-   * were sent again (the fault tests): a row may then have been inserted by an answer nobody saw, so the
-   * checks that name the request that inserted a row are left out.
-   */
-  everyWriteAnswered?: boolean;
-}
 
 /** Every contact id the answers of a run name (identify and lookup groups, erased and unlinked primaries): where its rows, tombstones too, are found. */
 export function idsNamed(results: readonly WorkerResult[]): number[] {
@@ -85,57 +70,10 @@ interface AnswerGroup {
 }
 
 export function check(requests: WorkloadRequest[], results: WorkerResult[], rows: FinalRow[], options: CheckOptions = {}): Verdict {
-  const violations: string[] = [];
-  const fail = (message: string) => {
-    if (violations.length < 50) violations.push(message);
-  };
-  const everyWriteAnswered = options.everyWriteAnswered ?? true;
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  const live = rows.filter(isLive);
-  const tombstones = rows.filter((row) => !isLive(row));
-
-  const ops = opsOf(requests, results);
-  if (results.length !== requests.length) fail(`${results.length} results for ${requests.length} requests`);
-  const answered = (route: Route) => ops.filter((op) => op.route === route && op.status === 200);
-
-  // --- Which values may be, or must be, blocked when a request takes effect ---
-
-  const identifies = ops.filter((op) => op.route === 'identify');
-  const components = pairComponents(identifies);
-  const definiteBlockers = new Map<string, Op[]>(); // /block of the key, /erase with suppress naming it
-  const possibleBlockers: Op[] = []; // /erase with suppress: whatever its erased groups held
-  const unblockers = new Map<string, Op[]>();
-  for (const op of ops) {
-    if (op.status !== 200) continue;
-    const blocks = op.route === 'block' || (op.route === 'erase' && op.request.suppress) || (op.route === 'unlink' && op.request.block);
-    if (blocks) for (const key of keysOf(op.request)) append(definiteBlockers, key, op);
-    if (op.route === 'erase' && op.request.suppress) possibleBlockers.push(op);
-    if (op.route === 'unblock') for (const key of keysOf(op.request)) append(unblockers, key, op);
-  }
-  const mayBlock = (key: string, op: Op) => {
-    if (definiteBlockers.get(key)?.includes(op)) return true;
-    const component = components.find(key);
-    return keysOf(op.request).some((own) => components.find(own) === component);
-  };
-  const blockersOf = (key: string) => [...(definiteBlockers.get(key) ?? []), ...possibleBlockers.filter((op) => mayBlock(key, op))];
-  /** Some order has `key` blocked when `x` takes effect: a blocker of it may come before `x`. */
-  const possiblyBlocked = (key: string, x: Op) => blockersOf(key).some((b) => b !== x && mayPrecede(b, x));
-  /** Every order has `key` blocked when `x` takes effect: a blocker came before, and no unblock can come between. */
-  const definitelyBlocked = (key: string, x: Op) =>
-    (definiteBlockers.get(key) ?? []).some(
-      (b) => b !== x && mustPrecede(b, x) && !(unblockers.get(key) ?? []).some((u) => u !== x && mayPrecede(b, u) && mayPrecede(u, x)),
-    );
-
-  // --- Which values an /unlink may have taken out of rows before, or after, a request's moment ---
-  const unlinks = answered('unlink');
-  const unlinksOf = new Map<string, Op[]>();
-  for (const u of unlinks) for (const key of keysOf(u.request)) append(unlinksOf, key, u);
-  /** An unlink of `key` may come after `x`: a row may hold it at x's moment and not at the end. */
-  const mayLeaveAfter = (key: string, x: Op) => (unlinksOf.get(key) ?? []).some((u) => u !== x && mayPrecede(x, u));
-  const mayHaveLeft = (key: string, x: Op) => (unlinksOf.get(key) ?? []).some((u) => u !== x && mayPrecede(u, x));
-  /** An unlink of `key` may come after `a` and before `b`. */
-  const unlinkedBetween = (key: string, a: Op, b: Op) => (unlinksOf.get(key) ?? []).some((u) => mayPrecede(a, u) && mayPrecede(u, b));
-  const unlinkMayFollow = (x: Op) => unlinks.some((u) => u !== x && mayPrecede(x, u));
+  const run = runOf(requests, results, rows, options);
+  const { ops, identifies, unlinks, components, byId, live, tombstones, violations, answered, fail, everyWriteAnswered } = run;
+  const blockedValues = new BlockedValues(ops, components);
+  const unlinkedValues = new UnlinkedValues(unlinks);
 
   // --- Statuses ---
   let refused = 0;
@@ -144,7 +82,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     if (op.status === 400 && (op.route === 'identify' || op.route === 'lookup')) {
       // Bad input only when every value it gave may have been blocked at its moment.
       const keys = keysOf(op.request);
-      if (!/blocked/.test(String(op.body?.message)) || !keys.every((key) => possiblyBlocked(key, op))) {
+      if (!/blocked/.test(String(op.body?.message)) || !keys.every((key) => blockedValues.possiblyBlocked(key, op))) {
         fail(`request ${op.index} (${op.route}) answered 400 ${JSON.stringify(op.body)}, but not all of ${keys.join(', ')} can have been blocked`);
       }
       refused++;
@@ -178,7 +116,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   // earlier). An unlink regroups with blocked values connecting nothing, so it may part the holders of
   // a value that was blocked then: with unlinks in the run, values that may ever be blocked are left out.
   const groupOfKey = new Map<string, number>();
-  const mayBeSplitHolders = (key: string) => unlinks.length > 0 && blockersOf(key).length > 0;
+  const mayBeSplitHolders = (key: string) => unlinkedValues.any && blockedValues.blockersOf(key).length > 0;
   for (const row of live) {
     for (const key of rowKeys(row)) {
       if (mayBeSplitHolders(key)) continue;
@@ -261,8 +199,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   const showing = new Map<number, AnswerGroup[]>();
   for (const answer of answers) for (const id of answer.ids) showing.set(id, [...(showing.get(id) ?? []), answer]);
   /** An unlink of `key` took it out of `row` before `x` for certain: it came after an answer showing the row, and before `x`. */
-  const mustHaveLeft = (key: string, row: FinalRow, x: Op) =>
-    (unlinksOf.get(key) ?? []).some((u) => mustPrecede(u, x) && (showing.get(row.id) ?? []).some((answer) => mustPrecede(answer.op, u)));
+  const mustHaveLeft = (key: string, row: FinalRow, x: Op) => unlinkedValues.mustHaveLeft(key, x, showing.get(row.id) ?? []);
   /**
    * What `row` must and may hold at `x`'s moment. A live row holds at least what it holds at the end,
    * and may also have held a value of an empty column that an unlink after `x` took out. A tombstone
@@ -270,8 +207,10 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
    */
   const holdingAt = (row: FinalRow, values: Values, x: Op) => {
     const keys = rowKeys(values);
-    if (!isLive(row)) return { must: keys.filter((key) => !mayHaveLeft(key, x)), may: keys.filter((key) => !mustHaveLeft(key, row, x)) };
-    const lostLater = [...unlinksOf.keys()].filter((key) => (key.startsWith('e:') ? values.email : values.phoneNumber) === null && mayLeaveAfter(key, x));
+    if (!isLive(row)) return { must: keys.filter((key) => !unlinkedValues.mayHaveLeft(key, x)), may: keys.filter((key) => !mustHaveLeft(key, row, x)) };
+    const lostLater = unlinkedValues
+      .keys()
+      .filter((key) => (key.startsWith('e:') ? values.email : values.phoneNumber) === null && unlinkedValues.mayLeaveAfter(key, x));
     return { must: keys, may: [...keys, ...lostLater] };
   };
   /**
@@ -285,7 +224,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     const shown = shownKeys(answer.contact);
     const extra = shown.find((key) => !may.has(key));
     if (extra) return `answered ${extra}, which none of its rows can hold`;
-    const missing = inOrder.flatMap((row) => row.must).find((key) => !shown.includes(key) && !possiblyBlocked(key, answer.op));
+    const missing = inOrder.flatMap((row) => row.must).find((key) => !shown.includes(key) && !blockedValues.possiblyBlocked(key, answer.op));
     if (missing) return `${missing} of its rows is missing`;
     if (inOrder.some((row) => row.may.length !== row.must.length)) return null;
     for (const [field, got] of [
@@ -328,7 +267,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
       const roots = new Set<number>(z.body?.erased?.primaryContactIds ?? []);
       for (const row of tombstones.filter((row) => roots.has(rootOf(row)) && valuesOf.has(row.id))) {
         for (const key of holdingAt(row, valuesOf.get(row.id)!, z).must) {
-          if (!definiteBlockers.get(key)?.includes(z)) append(definiteBlockers, key, z);
+          blockedValues.addDefiniteBlocker(key, z);
         }
       }
     }
@@ -336,7 +275,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     // more, which an unlink after it took out), at a moment when none of them was blocked for certain: no
     // row holds a value blocked before it was inserted.
     const keptOf = (written: string | null, now: string | null, key: (value: string) => string, op: Op) =>
-      written === now || (now === null && written !== null && mayLeaveAfter(key(written), op));
+      written === now || (now === null && written !== null && unlinkedValues.mayLeaveAfter(key(written), op));
     for (const row of live) {
       const candidates = (endingWith.get(row.id) ?? []).filter((op) => {
         const values = wrote(op);
@@ -346,7 +285,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
         fail(`row ${row.id} (${rowKeys(row).join(', ')}) was written by no answered request that could have written it`);
         continue;
       }
-      if (candidates.every((op) => rowKeys(row).some((key) => definitelyBlocked(key, op)))) {
+      if (candidates.every((op) => rowKeys(row).some((key) => blockedValues.definitelyBlocked(key, op)))) {
         fail(`row ${row.id} holds ${rowKeys(row).join(', ')}, one of them blocked before any request that could have inserted it began`);
       }
     }
@@ -363,10 +302,10 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     }
     // The answer was one whole group: its rows end in one group, all live, or all erased together (unless an unlink after it split the group).
     const fates = new Set(answer.rows.map((row) => `${isLive(row) ? 'live' : 'erased'} ${rootOf(row)}`));
-    if (fates.size > 1 && !unlinkMayFollow(op)) fail(`${what}: its rows ended apart (${[...fates].join('; ')}): half a merge or half an erasure`);
+    if (fates.size > 1 && !unlinkedValues.mayFollow(op)) fail(`${what}: its rows ended apart (${[...fates].join('; ')}): half a merge or half an erasure`);
     // Values: those of its rows, less values that may have been blocked at its moment; never one blocked for certain.
     const shown = shownKeys(contact);
-    for (const key of shown) if (definitelyBlocked(key, op)) fail(`${what}: answered ${key}, blocked before it began and not unblocked since`);
+    for (const key of shown) if (blockedValues.definitelyBlocked(key, op)) fail(`${what}: answered ${key}, blocked before it began and not unblocked since`);
     if (answer.rows.every((row) => valuesOf.has(row.id))) {
       valued++;
       const problem = mismatch(answer, (row) => valuesOf.get(row.id)!);
@@ -384,7 +323,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     if (op.route === 'identify') {
       // Its own values are in its answer unless blocked at its moment, and at least one is (else: 400).
       const keys = keysOf(op.request);
-      for (const key of keys) if (!shown.includes(key) && !possiblyBlocked(key, op)) fail(`${what}: its ${key} is missing from its answer`);
+      for (const key of keys) if (!shown.includes(key) && !blockedValues.possiblyBlocked(key, op)) fail(`${what}: its ${key} is missing from its answer`);
       if (!keys.some((key) => shown.includes(key))) fail(`${what}: answered 200 without any of its values`);
     }
   }
@@ -392,7 +331,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   // holds all of a's, unless an unlink may come between.
   for (const a of answers) {
     for (const b of answers) {
-      if (!mustPrecede(a.op, b.op) || unlinks.some((u) => mayPrecede(a.op, u) && mayPrecede(u, b.op))) continue;
+      if (!mustPrecede(a.op, b.op) || unlinkedValues.mayComeBetween(a.op, b.op)) continue;
       if (!a.rows.some((row) => b.ids.has(row.id))) continue;
       const lost = a.rows.filter((row) => !b.ids.has(row.id));
       if (lost.length > 0) fail(`request ${b.op.index}, begun after ${a.op.index} ended, lost rows ${lost.map((row) => row.id).join(',')}`);
@@ -402,9 +341,9 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   // --- Tombstones: erased, or left empty by an unlink, which keeps the link the row had ---
   /** A tombstone an unlink may have left empty: every value it is known to have held was unlinked. */
   const emptiable = (row: FinalRow) => {
-    if (unlinks.length === 0) return false;
+    if (!unlinkedValues.any) return false;
     const values = valuesOf.get(row.id);
-    return values === undefined || rowKeys(values).every((key) => unlinksOf.has(key));
+    return values === undefined || rowKeys(values).every((key) => unlinkedValues.has(key));
   };
   for (const row of tombstones) {
     if (row.linkPrecedence !== 'secondary' || emptiable(row)) continue;
@@ -468,7 +407,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
       for (const row of answer.rows) {
         const values = valuesOf.get(row.id);
         // (A tombstone may have lost the value to an unlink in between.)
-        const held = values ? rowKeys(values).filter((key) => keys.includes(key) && (isLive(row) || !unlinkedBetween(key, answer.op, z))) : [];
+        const held = values ? rowKeys(values).filter((key) => keys.includes(key) && (isLive(row) || !unlinkedValues.unlinkedBetween(key, answer.op, z))) : [];
         if (held.length === 0) continue;
         const by = isLive(row) ? undefined : erasedBy.get(rootOf(row));
         if (isLive(row) || (by && mustPrecede(z, by))) fail(`request ${z.index} (erase) missed row ${row.id}, answered by ${answer.op.index} before it began`);
@@ -507,7 +446,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   // After an unlink, no answer shows its value unless an /identify carrying it may come between (and put it back).
   for (const answer of answers) {
     for (const key of shownKeys(answer.contact)) {
-      const u = (unlinksOf.get(key) ?? []).find((u) => mustPrecede(u, answer.op));
+      const u = unlinkedValues.of(key).find((u) => mustPrecede(u, answer.op));
       if (!u) continue;
       const backAgain = ops.some((i) => i.route === 'identify' && keysOf(i.request).includes(key) && mayPrecede(u, i) && mayPrecede(i, answer.op));
       if (!backAgain) fail(`request ${answer.op.index} answered ${key}, which unlink ${u.index} took out before it began`);
@@ -524,7 +463,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
         const shown = shownKeys(answer.contact);
         if (!shown.includes(key)) continue;
         const between = (op: Op) => mayPrecede(answer.op, op) && mayPrecede(op, l);
-        if (erases.some(between) || blockersOf(key).some(between) || (unlinksOf.get(key) ?? []).some(between)) continue;
+        if (erases.some(between) || blockedValues.blockersOf(key).some(between) || unlinkedValues.of(key).some(between)) continue;
         if (!answer.rows.some((row) => found.has(row.id)))
           fail(`request ${l.index} (lookup) did not find ${key}, answered by ${answer.op.index} before it began`);
       }
@@ -538,8 +477,8 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     let high = 0;
     for (const key of keysOf(op.request)) {
       // A block counts a value not blocked at its moment, an unblock one that was.
-      const certainlyBlocked = definitelyBlocked(key, op);
-      const maybeBlocked = possiblyBlocked(key, op);
+      const certainlyBlocked = blockedValues.definitelyBlocked(key, op);
+      const maybeBlocked = blockedValues.possiblyBlocked(key, op);
       if (op.route === 'block' ? !maybeBlocked : certainlyBlocked) low++;
       if (op.route === 'block' ? !certainlyBlocked : maybeBlocked) high++;
     }
@@ -551,9 +490,9 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   if (options.blockedAtEnd) {
     const keys = new Set([...ops.flatMap((op) => keysOf(op.request))]);
     for (const key of keys) {
-      const touching = [...blockersOf(key), ...(unblockers.get(key) ?? [])];
+      const touching = [...blockedValues.blockersOf(key), ...blockedValues.unblockersOf(key)];
       const last = touching.filter((op) => !touching.some((other) => mustPrecede(op, other)));
-      const definite = definiteBlockers.get(key) ?? [];
+      const definite = blockedValues.definiteBlockersOf(key);
       const blocked = options.blockedAtEnd.has(key);
       if (last.length > 0 && last.every((op) => definite.includes(op)) && !blocked)
         fail(`${key} is not blocked at the end, though every last request on it blocked it`);

@@ -1,0 +1,69 @@
+import type { Route, WorkloadRequest } from '../overlapping-workload.js';
+import type { WorkerResult } from '../worker.js';
+import { type Components, pairComponents } from './components.js';
+import { type FinalRow, isLive } from './contacts.js';
+import { type Op, opsOf } from './history.js';
+
+export interface AuditRow {
+  route: string;
+  answer: string;
+}
+
+export interface CheckOptions {
+  /** The workload's values that are stored blocked values at the end, as keys (`e:<email>`, `p:<phone>`). */
+  blockedAtEnd?: ReadonlySet<string>;
+  /** The audit records of the run by request id (in-process runs, whose request ids the checker chose). */
+  audits?: ReadonlyMap<string, AuditRow[]>;
+  /**
+   * Whether every request that wrote got its answer (default true). False where some answered 503 and
+   * were sent again (the fault tests): a row may then have been inserted by an answer nobody saw, so the
+   * checks that name the request that inserted a row are left out.
+   */
+  everyWriteAnswered?: boolean;
+}
+
+/** The run being judged: its requests in real time, its rows at the end, and the violations found so far. */
+export interface Run {
+  ops: Op[];
+  /** Every /identify, answered or not. */
+  identifies: Op[];
+  /** The answered /unlink requests. */
+  unlinks: Op[];
+  /** Components of the /identify requests' pairs. */
+  components: Components;
+  byId: Map<number, FinalRow>;
+  live: FinalRow[];
+  tombstones: FinalRow[];
+  options: CheckOptions;
+  everyWriteAnswered: boolean;
+  violations: string[];
+  /** The requests of `route` that answered 200. */
+  answered(route: Route): Op[];
+  /** Records a violation (the first 50). */
+  fail(message: string): void;
+}
+
+export function runOf(requests: WorkloadRequest[], results: WorkerResult[], rows: FinalRow[], options: CheckOptions): Run {
+  const violations: string[] = [];
+  const fail = (message: string) => {
+    if (violations.length < 50) violations.push(message);
+  };
+  const ops = opsOf(requests, results);
+  if (results.length !== requests.length) fail(`${results.length} results for ${requests.length} requests`);
+  const answered = (route: Route) => ops.filter((op) => op.route === route && op.status === 200);
+  const identifies = ops.filter((op) => op.route === 'identify');
+  return {
+    ops,
+    identifies,
+    unlinks: answered('unlink'),
+    components: pairComponents(identifies),
+    byId: new Map(rows.map((row) => [row.id, row])),
+    live: rows.filter(isLive),
+    tombstones: rows.filter((row) => !isLive(row)),
+    options,
+    everyWriteAnswered: options.everyWriteAnswered ?? true,
+    violations,
+    answered,
+    fail,
+  };
+}
