@@ -1,9 +1,13 @@
+import { answerGroups } from './check/answer-groups.js';
 import { BlockedValues } from './check/blocked-values.js';
 import { connected } from './check/components.js';
-import { type Contact, distinct, expectedView, type FinalRow, groupsOf, idsOf, isLive, older, rootOf, type Values } from './check/contacts.js';
+import { type Contact, expectedView, type FinalRow, groupsOf, idsOf, isLive, older, rootOf } from './check/contacts.js';
 import { mayPrecede, mustPrecede, type Op } from './check/history.js';
+import { insertersOf, wrote } from './check/inserters.js';
 import { emailKey, keysOf, phoneKey, rowKeys, shownKeys } from './check/keys.js';
+import { RowValues } from './check/row-values.js';
 import { type CheckOptions, runOf } from './check/run.js';
+import { addSuppressedBlockers, inferTombstoneValues } from './check/tombstone-values.js';
 import { UnlinkedValues } from './check/unlinked-values.js';
 import type { WorkloadRequest } from './overlapping-workload.js';
 import type { WorkerResult } from './worker.js';
@@ -59,14 +63,6 @@ export interface Verdict {
     answers: number;
     valued: number;
   };
-}
-
-/** One group as some answer gave it: an /identify answer, or one group of a /lookup answer. */
-interface AnswerGroup {
-  op: Op;
-  contact: Contact;
-  rows: FinalRow[];
-  ids: Set<number>;
 }
 
 export function check(requests: WorkloadRequest[], results: WorkerResult[], rows: FinalRow[], options: CheckOptions = {}): Verdict {
@@ -147,137 +143,19 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   }
 
   // --- Answers: every /identify answer and every group of a /lookup answer ---
-  const answers: AnswerGroup[] = [];
-  const collect = (op: Op, contact: Contact) => {
-    const ids = idsOf(contact);
-    const members = ids.map((id) => byId.get(id));
-    if (members.some((row) => !row)) return void fail(`request ${op.index}: answer names rows that do not exist: ${ids.join(',')}`);
-    if (new Set(ids).size !== ids.length) return void fail(`request ${op.index}: answer names a row twice: ${ids.join(',')}`);
-    answers.push({ op, contact, rows: members as FinalRow[], ids: new Set(ids) });
-  };
-  for (const op of answered('identify')) collect(op, op.body.contact as Contact);
-  for (const op of answered('lookup')) {
-    const contacts = op.body.contacts as Contact[];
-    const primaries = contacts.map((contact) => contact.primaryContactId);
-    if (primaries.some((id, i) => i > 0 && id <= primaries[i - 1]!))
-      fail(`request ${op.index}: lookup groups not in ascending order of primary: ${primaries.join(',')}`);
-    const all = contacts.flatMap(idsOf);
-    if (new Set(all).size !== all.length) fail(`request ${op.index}: lookup groups share a row`);
-    for (const contact of contacts) {
-      collect(op, contact);
-      // A group is answered because it holds one of the lookup's values, which is not blocked, so it shows.
-      const shown = shownKeys(contact);
-      if (!keysOf(op.request).some((key) => shown.includes(key)))
-        fail(`request ${op.index}: lookup answered group ${contact.primaryContactId}, which shows none of its values`);
-    }
-  }
-
-  // Who inserted each row: the /identify whose answer it ends (a row's id is larger than those of the
-  // rows it joined). Among the answers that end with it, the one that inserted it comes first, so it is
-  // one of those no other of them ended before. From that answer: the row holds the request's email
-  // when the answer shows it (a value not blocked is stored), else none; the same for the phone.
-  const endingWith = new Map<number, Op[]>();
-  for (const op of answered('identify')) {
-    const contact = op.body.contact as Contact;
-    const last = Math.max(...idsOf(contact));
-    endingWith.set(last, [...(endingWith.get(last) ?? []), op]);
-  }
-  const wrote = (op: Op) => {
-    const contact = op.body.contact as Contact;
-    return {
-      email: op.request.email !== null && contact.emails.includes(op.request.email) ? op.request.email : null,
-      phoneNumber: op.request.phone !== null && contact.phoneNumbers.includes(op.request.phone) ? op.request.phone : null,
-    };
-  };
-  // The values of every row: a live row's from the table; a tombstone's from the request that inserted
-  // it, when that is clear: one of the first answers that end with it (no answer showing the row ended
-  // before it began), and of what those would have written, the one thing that fits every answer that
-  // shows the row, where the other rows' values are known. A tombstone left unclear is left out of
-  // the value-by-value checks.
-  const valuesOf = new Map<number, Values>();
-  for (const row of live) valuesOf.set(row.id, { email: row.email, phoneNumber: row.phoneNumber });
-  const showing = new Map<number, AnswerGroup[]>();
-  for (const answer of answers) for (const id of answer.ids) showing.set(id, [...(showing.get(id) ?? []), answer]);
-  /** An unlink of `key` took it out of `row` before `x` for certain: it came after an answer showing the row, and before `x`. */
-  const mustHaveLeft = (key: string, row: FinalRow, x: Op) => unlinkedValues.mustHaveLeft(key, x, showing.get(row.id) ?? []);
-  /**
-   * What `row` must and may hold at `x`'s moment. A live row holds at least what it holds at the end,
-   * and may also have held a value of an empty column that an unlink after `x` took out. A tombstone
-   * (`values`: what it was inserted with) held those, less what an unlink before `x` may have taken out.
-   */
-  const holdingAt = (row: FinalRow, values: Values, x: Op) => {
-    const keys = rowKeys(values);
-    if (!isLive(row)) return { must: keys.filter((key) => !unlinkedValues.mayHaveLeft(key, x)), may: keys.filter((key) => !mustHaveLeft(key, row, x)) };
-    const lostLater = unlinkedValues
-      .keys()
-      .filter((key) => (key.startsWith('e:') ? values.email : values.phoneNumber) === null && unlinkedValues.mayLeaveAfter(key, x));
-    return { must: keys, may: [...keys, ...lostLater] };
-  };
-  /**
-   * Why `answer` cannot be the view of its rows holding `valuesFor` at its moment, or null: it shows
-   * only values its rows may hold, every value they must hold unless it may be blocked, and, where
-   * what each row holds is certain, in the contract's order (primary first, then row order).
-   */
-  const mismatch = (answer: AnswerGroup, valuesFor: (row: FinalRow) => Values): string | null => {
-    const inOrder = [...answer.rows].sort(older).map((row) => ({ values: valuesFor(row), ...holdingAt(row, valuesFor(row), answer.op) }));
-    const may = new Set(inOrder.flatMap((row) => row.may));
-    const shown = shownKeys(answer.contact);
-    const extra = shown.find((key) => !may.has(key));
-    if (extra) return `answered ${extra}, which none of its rows can hold`;
-    const missing = inOrder.flatMap((row) => row.must).find((key) => !shown.includes(key) && !blockedValues.possiblyBlocked(key, answer.op));
-    if (missing) return `${missing} of its rows is missing`;
-    if (inOrder.some((row) => row.may.length !== row.must.length)) return null;
-    for (const [field, got] of [
-      ['email', answer.contact.emails],
-      ['phoneNumber', answer.contact.phoneNumbers],
-    ] as const) {
-      const kept = distinct(inOrder.map((row) => row.values[field])).filter((value) => got.includes(value));
-      if (JSON.stringify(kept) !== JSON.stringify(got)) return `${field}s ${JSON.stringify(got)} are not in the order of its rows ${JSON.stringify(kept)}`;
-    }
-    return null;
-  };
-  /** Whether `answer` can be the view of its rows if `id` held `values`, the others what valuesOf says. */
-  const fits = (answer: AnswerGroup, id: number, values: Values) => mismatch(answer, (row) => (row.id === id ? values : valuesOf.get(row.id)!)) === null;
+  const answers = answerGroups(run);
+  const rowValues = new RowValues(run, answers, blockedValues, unlinkedValues);
   if (everyWriteAnswered) {
-    const open = new Map<number, Values[]>();
-    for (const row of tombstones) {
-      const candidates = endingWith.get(row.id) ?? [];
-      const earlier = showing.get(row.id) ?? [];
-      const first = candidates.filter((op) => !earlier.some((other) => other.op !== op && mustPrecede(other.op, op)));
-      open.set(
-        row.id,
-        [...new Set(first.map((op) => JSON.stringify(wrote(op))))].map((text) => JSON.parse(text) as Values),
-      );
-    }
-    for (let progress = true; progress; ) {
-      progress = false;
-      for (const [id, guesses] of open) {
-        const judged = (showing.get(id) ?? []).filter((answer) => answer.rows.every((row) => row.id === id || valuesOf.has(row.id)));
-        const left = guesses.filter((guess) => judged.every((answer) => fits(answer, id, guess)));
-        if (left.length === 1) {
-          valuesOf.set(id, left[0]!);
-          open.delete(id);
-          progress = true;
-        }
-      }
-    }
-    // An erasure with "suppress" blocked every value its groups held: where those are known (and no
-    // unlink may have taken them out before), it is a blocker of each for certain.
-    for (const z of answered('erase').filter((op) => op.request.suppress)) {
-      const roots = new Set<number>(z.body?.erased?.primaryContactIds ?? []);
-      for (const row of tombstones.filter((row) => roots.has(rootOf(row)) && valuesOf.has(row.id))) {
-        for (const key of holdingAt(row, valuesOf.get(row.id)!, z).must) {
-          blockedValues.addDefiniteBlocker(key, z);
-        }
-      }
-    }
+    const inserters = insertersOf(run);
+    inferTombstoneValues(run, rowValues, inserters);
+    addSuppressedBlockers(run, rowValues, blockedValues);
     // A live row was inserted by an answered /identify that could have written exactly its values (or
     // more, which an unlink after it took out), at a moment when none of them was blocked for certain: no
     // row holds a value blocked before it was inserted.
     const keptOf = (written: string | null, now: string | null, key: (value: string) => string, op: Op) =>
       written === now || (now === null && written !== null && unlinkedValues.mayLeaveAfter(key(written), op));
     for (const row of live) {
-      const candidates = (endingWith.get(row.id) ?? []).filter((op) => {
+      const candidates = (inserters.get(row.id) ?? []).filter((op) => {
         const values = wrote(op);
         return keptOf(values.email, row.email, emailKey, op) && keptOf(values.phoneNumber, row.phoneNumber, phoneKey, op);
       });
@@ -306,12 +184,12 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     // Values: those of its rows, less values that may have been blocked at its moment; never one blocked for certain.
     const shown = shownKeys(contact);
     for (const key of shown) if (blockedValues.definitelyBlocked(key, op)) fail(`${what}: answered ${key}, blocked before it began and not unblocked since`);
-    if (answer.rows.every((row) => valuesOf.has(row.id))) {
+    if (answer.rows.every((row) => rowValues.has(row.id))) {
       valued++;
-      const problem = mismatch(answer, (row) => valuesOf.get(row.id)!);
+      const problem = rowValues.mismatch(answer, (row) => rowValues.of(row.id)!);
       if (problem) fail(`${what}: ${problem}`);
       // Its group was held together at its moment by what its rows may have held then and the pairs of requests before it.
-      const heldThen = answer.rows.map((row) => holdingAt(row, valuesOf.get(row.id)!, op).may);
+      const heldThen = answer.rows.map((row) => rowValues.holdingAt(row, rowValues.of(row.id)!, op).may);
       if (
         !connected(
           heldThen,
@@ -339,14 +217,8 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   }
 
   // --- Tombstones: erased, or left empty by an unlink, which keeps the link the row had ---
-  /** A tombstone an unlink may have left empty: every value it is known to have held was unlinked. */
-  const emptiable = (row: FinalRow) => {
-    if (!unlinkedValues.any) return false;
-    const values = valuesOf.get(row.id);
-    return values === undefined || rowKeys(values).every((key) => unlinkedValues.has(key));
-  };
   for (const row of tombstones) {
-    if (row.linkPrecedence !== 'secondary' || emptiable(row)) continue;
+    if (row.linkPrecedence !== 'secondary' || rowValues.emptiable(row)) continue;
     const target = row.linkedId === null ? undefined : byId.get(row.linkedId);
     if (!target || isLive(target)) fail(`tombstone ${row.id} points at ${row.linkedId}, ${target ? 'a live row (half an erasure)' : 'no row'}`);
     else if (target.linkPrecedence !== 'primary' || target.linkedId !== null) fail(`chain among tombstones: ${row.id} -> ${target.id}`);
@@ -378,12 +250,12 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     // unlink may have left empty before, linked to the same primary.
     const inGroups = tombstones.filter((row) => roots.includes(rootOf(row)));
     const made = inGroups.length;
-    if (erased.contacts > made || erased.contacts < made - inGroups.filter(emptiable).length)
+    if (erased.contacts > made || erased.contacts < made - inGroups.filter((row) => rowValues.emptiable(row)).length)
       fail(`request ${z.index} (erase): answered ${erased.contacts} contacts, tombstoned ${made}`);
     // Every group it erased held one of its values (when the values of the group are known).
     for (const root of roots) {
       const members = erasedGroups.get(root) ?? [];
-      const held = members.map((row) => valuesOf.get(row.id));
+      const held = members.map((row) => rowValues.of(row.id));
       if (held.length > 0 && held.every((value) => value !== undefined)) {
         const keys = held.flatMap((value) => rowKeys(value!));
         if (!keysOf(z.request).some((key) => keys.includes(key))) fail(`request ${z.index} (erase): erased group ${root}, which held none of its values`);
@@ -391,7 +263,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     }
   }
   for (const [root, members] of erasedGroups) {
-    if (!erasedBy.has(root) && !members.every(emptiable)) fail(`group ${root} is tombstones, but no erasure answered it`);
+    if (!erasedBy.has(root) && !members.every((row) => rowValues.emptiable(row))) fail(`group ${root} is tombstones, but no erasure answered it`);
   }
   for (const answer of answers) {
     // An answer that shows erased rows took effect before the erasure did.
@@ -405,7 +277,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     for (const answer of answers) {
       if (!mustPrecede(answer.op, z)) continue;
       for (const row of answer.rows) {
-        const values = valuesOf.get(row.id);
+        const values = rowValues.of(row.id);
         // (A tombstone may have lost the value to an unlink in between.)
         const held = values ? rowKeys(values).filter((key) => keys.includes(key) && (isLive(row) || !unlinkedValues.unlinkedBetween(key, answer.op, z))) : [];
         if (held.length === 0) continue;
@@ -438,7 +310,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     // It took the value out of every live row: a row answered before it began that holds the value at the end was missed.
     for (const key of keysOf(u.request)) {
       for (const row of live.filter((row) => rowKeys(row).includes(key))) {
-        const before = (showing.get(row.id) ?? []).find((answer) => mustPrecede(answer.op, u));
+        const before = rowValues.showingRow(row.id).find((answer) => mustPrecede(answer.op, u));
         if (before) fail(`${what} missed row ${row.id}, which holds ${key} and was answered by ${before.op.index} before it began`);
       }
     }
