@@ -1,14 +1,16 @@
 import { answerGroups } from './check/answer-groups.js';
 import { BlockedValues } from './check/blocked-values.js';
 import { connected } from './check/components.js';
-import { type Contact, expectedView, type FinalRow, groupsOf, idsOf, isLive, older, rootOf } from './check/contacts.js';
+import { type Contact, expectedView, type FinalRow, idsOf, isLive, older, rootOf } from './check/contacts.js';
 import { mayPrecede, mustPrecede, type Op } from './check/history.js';
-import { insertersOf, wrote } from './check/inserters.js';
+import { insertersOf } from './check/inserters.js';
 import { emailKey, keysOf, phoneKey, rowKeys, shownKeys } from './check/keys.js';
 import { RowValues } from './check/row-values.js';
 import { type CheckOptions, runOf } from './check/run.js';
 import { addSuppressedBlockers, inferTombstoneValues } from './check/tombstone-values.js';
 import { UnlinkedValues } from './check/unlinked-values.js';
+import { checkInserters, checkRows, checkTombstones } from './check/verdicts/rows.js';
+import { checkStatuses } from './check/verdicts/statuses.js';
 import type { WorkloadRequest } from './overlapping-workload.js';
 import type { WorkerResult } from './worker.js';
 
@@ -67,106 +69,21 @@ export interface Verdict {
 
 export function check(requests: WorkloadRequest[], results: WorkerResult[], rows: FinalRow[], options: CheckOptions = {}): Verdict {
   const run = runOf(requests, results, rows, options);
-  const { ops, identifies, unlinks, components, byId, live, tombstones, violations, answered, fail, everyWriteAnswered } = run;
-  const blockedValues = new BlockedValues(ops, components);
-  const unlinkedValues = new UnlinkedValues(unlinks);
-
-  // --- Statuses ---
-  let refused = 0;
-  for (const op of ops) {
-    if (op.status === 200) continue;
-    if (op.status === 400 && (op.route === 'identify' || op.route === 'lookup')) {
-      // Bad input only when every value it gave may have been blocked at its moment.
-      const keys = keysOf(op.request);
-      if (!/blocked/.test(String(op.body?.message)) || !keys.every((key) => blockedValues.possiblyBlocked(key, op))) {
-        fail(`request ${op.index} (${op.route}) answered 400 ${JSON.stringify(op.body)}, but not all of ${keys.join(', ')} can have been blocked`);
-      }
-      refused++;
-      continue;
-    }
-    fail(`request ${op.index} (${op.route}) answered ${op.status}: ${JSON.stringify(op.body)}`);
-  }
-
-  // --- Rows: link structure, tombstones ---
-  for (const row of live) {
-    if (row.linkPrecedence === 'primary' && row.linkedId !== null) fail(`primary ${row.id} has linkedId ${row.linkedId}`);
-    if (row.linkPrecedence === 'secondary') {
-      const target = row.linkedId === null ? undefined : byId.get(row.linkedId);
-      if (!target || !isLive(target)) fail(`secondary ${row.id} points at ${row.linkedId}, not a live row${target ? ' (a tombstone: half an erasure)' : ''}`);
-      else if (target.linkPrecedence !== 'primary') fail(`chain: secondary ${row.id} -> ${target.id}, itself a secondary`);
-    }
-  }
-  // (An /unlink deletes a row it leaves empty and keeps its link: the tombstones' links are judged once their values are known.)
-  for (const row of tombstones) {
-    if (row.email !== null || row.phoneNumber !== null) fail(`tombstone ${row.id} still holds ${row.email === null ? 'a phone' : 'an email'}`);
-    if (row.linkPrecedence === 'primary' && row.linkedId !== null) fail(`tombstone primary ${row.id} has linkedId ${row.linkedId}`);
-  }
-  const liveGroups = groupsOf(live);
-  const erasedGroups = groupsOf(tombstones);
-  // The primary of each group is its oldest row.
-  for (const [root, members] of liveGroups) {
-    const oldest = [...members].sort(older)[0]!;
-    if (oldest.id !== root) fail(`group ${root}: its oldest row is ${oldest.id}, not the primary`);
-  }
-  // One group per value: live rows that hold the same value are in one group (the later one matched the
-  // earlier). An unlink regroups with blocked values connecting nothing, so it may part the holders of
-  // a value that was blocked then: with unlinks in the run, values that may ever be blocked are left out.
-  const groupOfKey = new Map<string, number>();
-  const mayBeSplitHolders = (key: string) => unlinkedValues.any && blockedValues.blockersOf(key).length > 0;
-  for (const row of live) {
-    for (const key of rowKeys(row)) {
-      if (mayBeSplitHolders(key)) continue;
-      const seen = groupOfKey.get(key);
-      if (seen === undefined) groupOfKey.set(key, rootOf(row));
-      else if (seen !== rootOf(row)) fail(`${key} is held by live rows of groups ${seen} and ${rootOf(row)}`);
-    }
-  }
-  // No merge nobody asked for: a live group's values lie in one component of the requests' pairs.
-  for (const [root, members] of liveGroups) {
-    const found = new Set(members.flatMap(rowKeys).map((key) => components.find(key)));
-    if (found.size > 1) fail(`group ${root} joins values no chain of requests joins`);
-  }
-  // Every live group is held together by its rows' shared values and the requests' pairs: a group an
-  // unlink left half split (a value taken out, the rows it held together still linked) is not.
-  for (const [root, members] of liveGroups) {
-    if (!connected(members.map(rowKeys), identifies)) fail(`group ${root} is not held together by its values and the requests' pairs (half an unlink?)`);
-  }
-  // No row brought nothing new: each live row has a value that no live row inserted before it (by id) has.
-  // A row with one value may have lost the other to an unlink: such rows are checked only if nothing of that kind was unlinked.
-  const unlinkedKinds = new Set(unlinks.map((u) => (u.request.email === null ? 'phoneNumber' : 'email')));
-  const seenKeys = new Set<string>();
-  for (const row of [...live].sort((a, b) => a.id - b.id)) {
-    const keys = rowKeys(row);
-    const mayHaveLost = (row.email === null && unlinkedKinds.has('email')) || (row.phoneNumber === null && unlinkedKinds.has('phoneNumber'));
-    if (!mayHaveLost && keys.every((key) => seenKeys.has(key))) fail(`row ${row.id} brought nothing new`);
-    for (const key of keys) seenKeys.add(key);
-  }
+  const { ops, identifies, unlinks, byId, live, tombstones, liveGroups, erasedGroups, violations, answered, fail, everyWriteAnswered } = run;
+  const oracles = { run, blockedValues: new BlockedValues(run.ops, run.components), unlinkedValues: new UnlinkedValues(run.unlinks) };
+  const { blockedValues, unlinkedValues } = oracles;
+  const refused = checkStatuses(oracles);
+  checkRows(oracles);
 
   // --- Answers: every /identify answer and every group of a /lookup answer ---
   const answers = answerGroups(run);
   const rowValues = new RowValues(run, answers, blockedValues, unlinkedValues);
+  const evidence = { ...oracles, answers, rowValues };
   if (everyWriteAnswered) {
     const inserters = insertersOf(run);
     inferTombstoneValues(run, rowValues, inserters);
     addSuppressedBlockers(run, rowValues, blockedValues);
-    // A live row was inserted by an answered /identify that could have written exactly its values (or
-    // more, which an unlink after it took out), at a moment when none of them was blocked for certain: no
-    // row holds a value blocked before it was inserted.
-    const keptOf = (written: string | null, now: string | null, key: (value: string) => string, op: Op) =>
-      written === now || (now === null && written !== null && unlinkedValues.mayLeaveAfter(key(written), op));
-    for (const row of live) {
-      const candidates = (inserters.get(row.id) ?? []).filter((op) => {
-        const values = wrote(op);
-        return keptOf(values.email, row.email, emailKey, op) && keptOf(values.phoneNumber, row.phoneNumber, phoneKey, op);
-      });
-      if (candidates.length === 0) {
-        fail(`row ${row.id} (${rowKeys(row).join(', ')}) was written by no answered request that could have written it`);
-        continue;
-      }
-      if (candidates.every((op) => rowKeys(row).some((key) => blockedValues.definitelyBlocked(key, op)))) {
-        fail(`row ${row.id} holds ${rowKeys(row).join(', ')}, one of them blocked before any request that could have inserted it began`);
-      }
-    }
+    checkInserters(oracles, inserters);
   }
 
   let valued = 0;
@@ -216,18 +133,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     }
   }
 
-  // --- Tombstones: erased, or left empty by an unlink, which keeps the link the row had ---
-  for (const row of tombstones) {
-    if (row.linkPrecedence !== 'secondary' || rowValues.emptiable(row)) continue;
-    const target = row.linkedId === null ? undefined : byId.get(row.linkedId);
-    if (!target || isLive(target)) fail(`tombstone ${row.id} points at ${row.linkedId}, ${target ? 'a live row (half an erasure)' : 'no row'}`);
-    else if (target.linkPrecedence !== 'primary' || target.linkedId !== null) fail(`chain among tombstones: ${row.id} -> ${target.id}`);
-  }
-  // The primary of each erased group was its oldest row (a row an unlink left empty was younger than its primary then).
-  for (const [root, members] of erasedGroups) {
-    const oldest = [...members].sort(older)[0]!;
-    if (members.some((row) => row.id === root) && oldest.id !== root) fail(`erased group ${root}: its oldest row is ${oldest.id}, not the primary`);
-  }
+  checkTombstones(evidence);
 
   // --- Erasures ---
   const erases = answered('erase');

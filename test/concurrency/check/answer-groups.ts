@@ -1,4 +1,4 @@
-import { type Contact, type FinalRow, idsOf } from './contacts.js';
+import { type Contact, type FinalRow, idsOf, isAscending } from './contacts.js';
 import type { Op } from './history.js';
 import { keysOf, shownKeys } from './keys.js';
 import type { Run } from './run.js';
@@ -43,8 +43,7 @@ function answerGroup(run: Run, op: Op, contact: Contact): AnswerGroup | undefine
 
 function checkLookupGroups(run: Run, op: Op, contacts: Contact[]): void {
   const primaries = contacts.map((contact) => contact.primaryContactId);
-  if (primaries.some((id, i) => i > 0 && id <= primaries[i - 1]!))
-    run.fail(`request ${op.index}: lookup groups not in ascending order of primary: ${primaries.join(',')}`);
+  if (!isAscending(primaries)) run.fail(`request ${op.index}: lookup groups not in ascending order of primary: ${primaries.join(',')}`);
   const all = contacts.flatMap(idsOf);
   if (new Set(all).size !== all.length) run.fail(`request ${op.index}: lookup groups share a row`);
 }

@@ -30,6 +30,7 @@ export const older = (a: FinalRow, b: FinalRow) => (a.createdAt < b.createdAt ? 
 export const distinct = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => v !== null))];
 export const isLive = (row: FinalRow) => row.deletedAt === undefined || row.deletedAt === null;
 export const rootOf = (row: FinalRow) => row.linkedId ?? row.id;
+export const isAscending = (ids: readonly number[]) => !ids.some((id, i) => i > 0 && id <= ids[i - 1]!);
 /** A group's row ids in the contract's order: primary first. */
 export const idsOf = (contact: Contact) => [contact.primaryContactId, ...contact.secondaryContactIds];
 

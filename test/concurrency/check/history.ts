@@ -27,6 +27,9 @@ export function opsOf(requests: WorkloadRequest[], results: WorkerResult[]): Op[
   });
 }
 
+/** How a violation names a request. */
+export const nameOf = (op: Op) => `request ${op.index} (${op.route})`;
+
 /** `a` may take effect before `b` (a's moment can precede b's). */
 export const mayPrecede = (a: Op, b: Op) => a.startedAt < b.endedAt;
 /** `a` takes effect before `b` in every order: it ended before `b` began. */

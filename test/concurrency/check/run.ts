@@ -1,7 +1,7 @@
 import type { Route, WorkloadRequest } from '../overlapping-workload.js';
 import type { WorkerResult } from '../worker.js';
 import { type Components, pairComponents } from './components.js';
-import { type FinalRow, isLive } from './contacts.js';
+import { type FinalRow, groupsOf, isLive } from './contacts.js';
 import { type Op, opsOf } from './history.js';
 
 export interface AuditRow {
@@ -34,6 +34,9 @@ export interface Run {
   byId: Map<number, FinalRow>;
   live: FinalRow[];
   tombstones: FinalRow[];
+  /** Live rows, and tombstones, by the root they link to. */
+  liveGroups: Map<number, FinalRow[]>;
+  erasedGroups: Map<number, FinalRow[]>;
   options: CheckOptions;
   everyWriteAnswered: boolean;
   violations: string[];
@@ -52,14 +55,18 @@ export function runOf(requests: WorkloadRequest[], results: WorkerResult[], rows
   if (results.length !== requests.length) fail(`${results.length} results for ${requests.length} requests`);
   const answered = (route: Route) => ops.filter((op) => op.route === route && op.status === 200);
   const identifies = ops.filter((op) => op.route === 'identify');
+  const live = rows.filter(isLive);
+  const tombstones = rows.filter((row) => !isLive(row));
   return {
     ops,
     identifies,
     unlinks: answered('unlink'),
     components: pairComponents(identifies),
     byId: new Map(rows.map((row) => [row.id, row])),
-    live: rows.filter(isLive),
-    tombstones: rows.filter((row) => !isLive(row)),
+    live,
+    tombstones,
+    liveGroups: groupsOf(live),
+    erasedGroups: groupsOf(tombstones),
     options,
     everyWriteAnswered: options.everyWriteAnswered ?? true,
     violations,
