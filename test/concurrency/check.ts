@@ -1,7 +1,6 @@
 import { answerGroups } from './check/answer-groups.js';
 import { BlockedValues } from './check/blocked-values.js';
-import { connected } from './check/components.js';
-import { type Contact, expectedView, type FinalRow, idsOf, isLive, older, rootOf } from './check/contacts.js';
+import { type Contact, expectedView, type FinalRow, idsOf, isLive, rootOf } from './check/contacts.js';
 import { mayPrecede, mustPrecede, type Op } from './check/history.js';
 import { insertersOf } from './check/inserters.js';
 import { emailKey, keysOf, phoneKey, rowKeys, shownKeys } from './check/keys.js';
@@ -9,6 +8,7 @@ import { RowValues } from './check/row-values.js';
 import { type CheckOptions, runOf } from './check/run.js';
 import { addSuppressedBlockers, inferTombstoneValues } from './check/tombstone-values.js';
 import { UnlinkedValues } from './check/unlinked-values.js';
+import { checkAnswers, checkGrowth, checkLookups } from './check/verdicts/answers.js';
 import { checkInserters, checkRows, checkTombstones } from './check/verdicts/rows.js';
 import { checkStatuses } from './check/verdicts/statuses.js';
 import type { WorkloadRequest } from './overlapping-workload.js';
@@ -69,7 +69,7 @@ export interface Verdict {
 
 export function check(requests: WorkloadRequest[], results: WorkerResult[], rows: FinalRow[], options: CheckOptions = {}): Verdict {
   const run = runOf(requests, results, rows, options);
-  const { ops, identifies, unlinks, byId, live, tombstones, liveGroups, erasedGroups, violations, answered, fail, everyWriteAnswered } = run;
+  const { ops, unlinks, byId, live, tombstones, liveGroups, erasedGroups, violations, answered, fail, everyWriteAnswered } = run;
   const oracles = { run, blockedValues: new BlockedValues(run.ops, run.components), unlinkedValues: new UnlinkedValues(run.unlinks) };
   const { blockedValues, unlinkedValues } = oracles;
   const refused = checkStatuses(oracles);
@@ -86,57 +86,12 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     checkInserters(oracles, inserters);
   }
 
-  let valued = 0;
-  for (const answer of answers) {
-    const { op, contact } = answer;
-    const what = `request ${op.index} (${op.route})`;
-    // Row order is the contract's: the oldest row is the primary, the others follow by (createdAt, id).
-    const sorted = [...answer.rows].sort(older).map((row) => row.id);
-    if (JSON.stringify(sorted) !== JSON.stringify(idsOf(contact))) {
-      fail(`${what}: rows ${idsOf(contact).join(',')} are not in the contract's order (${sorted.join(',')})`);
-    }
-    // The answer was one whole group: its rows end in one group, all live, or all erased together (unless an unlink after it split the group).
-    const fates = new Set(answer.rows.map((row) => `${isLive(row) ? 'live' : 'erased'} ${rootOf(row)}`));
-    if (fates.size > 1 && !unlinkedValues.mayFollow(op)) fail(`${what}: its rows ended apart (${[...fates].join('; ')}): half a merge or half an erasure`);
-    // Values: those of its rows, less values that may have been blocked at its moment; never one blocked for certain.
-    const shown = shownKeys(contact);
-    for (const key of shown) if (blockedValues.definitelyBlocked(key, op)) fail(`${what}: answered ${key}, blocked before it began and not unblocked since`);
-    if (answer.rows.every((row) => rowValues.has(row.id))) {
-      valued++;
-      const problem = rowValues.mismatch(answer, (row) => rowValues.of(row.id)!);
-      if (problem) fail(`${what}: ${problem}`);
-      // Its group was held together at its moment by what its rows may have held then and the pairs of requests before it.
-      const heldThen = answer.rows.map((row) => rowValues.holdingAt(row, rowValues.of(row.id)!, op).may);
-      if (
-        !connected(
-          heldThen,
-          identifies.filter((i) => mayPrecede(i, op)),
-        )
-      )
-        fail(`${what}: its rows ${[...answer.ids].join(',')} are not held together by their values and the requests' pairs (half an unlink?)`);
-    }
-    if (op.route === 'identify') {
-      // Its own values are in its answer unless blocked at its moment, and at least one is (else: 400).
-      const keys = keysOf(op.request);
-      for (const key of keys) if (!shown.includes(key) && !blockedValues.possiblyBlocked(key, op)) fail(`${what}: its ${key} is missing from its answer`);
-      if (!keys.some((key) => shown.includes(key))) fail(`${what}: answered 200 without any of its values`);
-    }
-  }
-  // Groups only grow until erased or unlinked: if b began after a ended and their answers share a row, b's
-  // holds all of a's, unless an unlink may come between.
-  for (const a of answers) {
-    for (const b of answers) {
-      if (!mustPrecede(a.op, b.op) || unlinkedValues.mayComeBetween(a.op, b.op)) continue;
-      if (!a.rows.some((row) => b.ids.has(row.id))) continue;
-      const lost = a.rows.filter((row) => !b.ids.has(row.id));
-      if (lost.length > 0) fail(`request ${b.op.index}, begun after ${a.op.index} ended, lost rows ${lost.map((row) => row.id).join(',')}`);
-    }
-  }
-
+  const valued = checkAnswers(evidence);
+  checkGrowth(evidence);
   checkTombstones(evidence);
 
   // --- Erasures ---
-  const erases = answered('erase');
+  const { erases } = run;
   const erasedBy = new Map<number, Op>();
   for (const z of erases) {
     const erased = z.body?.erased as { contacts: number; primaryContactIds: number[] } | undefined;
@@ -231,22 +186,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     }
   }
 
-  // --- /lookup completeness: a value answered before a lookup began, with no erasure, no block and no
-  // unlink that can come between, is found by the lookup (its group: the growth check above makes it whole) ---
-  for (const l of answered('lookup')) {
-    const found = new Set((l.body.contacts as Contact[]).flatMap(idsOf));
-    for (const key of keysOf(l.request)) {
-      for (const answer of answers) {
-        if (answer.op === l || !mustPrecede(answer.op, l)) continue;
-        const shown = shownKeys(answer.contact);
-        if (!shown.includes(key)) continue;
-        const between = (op: Op) => mayPrecede(answer.op, op) && mayPrecede(op, l);
-        if (erases.some(between) || blockedValues.blockersOf(key).some(between) || unlinkedValues.of(key).some(between)) continue;
-        if (!answer.rows.some((row) => found.has(row.id)))
-          fail(`request ${l.index} (lookup) did not find ${key}, answered by ${answer.op.index} before it began`);
-      }
-    }
-  }
+  checkLookups(evidence);
 
   // --- /block and /unblock: their counts fit some order ---
   for (const op of [...answered('block'), ...answered('unblock')]) {

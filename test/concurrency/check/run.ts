@@ -27,8 +27,9 @@ export interface Run {
   ops: Op[];
   /** Every /identify, answered or not. */
   identifies: Op[];
-  /** The answered /unlink requests. */
+  /** The answered /unlink and /erase requests. */
   unlinks: Op[];
+  erases: Op[];
   /** Components of the /identify requests' pairs. */
   components: Components;
   byId: Map<number, FinalRow>;
@@ -61,6 +62,7 @@ export function runOf(requests: WorkloadRequest[], results: WorkerResult[], rows
     ops,
     identifies,
     unlinks: answered('unlink'),
+    erases: answered('erase'),
     components: pairComponents(identifies),
     byId: new Map(rows.map((row) => [row.id, row])),
     live,

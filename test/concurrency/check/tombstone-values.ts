@@ -47,7 +47,7 @@ function guessesOf(run: Run, values: RowValues, inserters: ReadonlyMap<number, O
  * unlink may have taken them out before), it is a blocker of each for certain.
  */
 export function addSuppressedBlockers(run: Run, values: RowValues, blockedValues: BlockedValues): void {
-  for (const z of run.answered('erase').filter((op) => op.request.suppress)) {
+  for (const z of run.erases.filter((op) => op.request.suppress)) {
     const roots = new Set<number>(z.body?.erased?.primaryContactIds ?? []);
     for (const row of run.tombstones.filter((row) => roots.has(rootOf(row)) && values.has(row.id))) {
       for (const key of values.holdingAt(row, values.of(row.id)!, z).must) blockedValues.addDefiniteBlocker(key, z);
