@@ -1,16 +1,18 @@
 import { answerGroups } from './check/answer-groups.js';
 import { BlockedValues } from './check/blocked-values.js';
-import { type Contact, expectedView, type FinalRow, idsOf, isLive, rootOf } from './check/contacts.js';
-import { mayPrecede, mustPrecede, type Op } from './check/history.js';
+import { type Contact, expectedView, type FinalRow, idsOf } from './check/contacts.js';
+import { mustPrecede } from './check/history.js';
 import { insertersOf } from './check/inserters.js';
-import { emailKey, keysOf, phoneKey, rowKeys, shownKeys } from './check/keys.js';
+import { emailKey, keysOf, phoneKey } from './check/keys.js';
 import { RowValues } from './check/row-values.js';
 import { type CheckOptions, runOf } from './check/run.js';
 import { addSuppressedBlockers, inferTombstoneValues } from './check/tombstone-values.js';
 import { UnlinkedValues } from './check/unlinked-values.js';
 import { checkAnswers, checkGrowth, checkLookups } from './check/verdicts/answers.js';
+import { checkErasures } from './check/verdicts/erasures.js';
 import { checkInserters, checkRows, checkTombstones } from './check/verdicts/rows.js';
 import { checkStatuses } from './check/verdicts/statuses.js';
+import { checkUnlinks } from './check/verdicts/unlinks.js';
 import type { WorkloadRequest } from './overlapping-workload.js';
 import type { WorkerResult } from './worker.js';
 
@@ -69,7 +71,7 @@ export interface Verdict {
 
 export function check(requests: WorkloadRequest[], results: WorkerResult[], rows: FinalRow[], options: CheckOptions = {}): Verdict {
   const run = runOf(requests, results, rows, options);
-  const { ops, unlinks, byId, live, tombstones, liveGroups, erasedGroups, violations, answered, fail, everyWriteAnswered } = run;
+  const { ops, unlinks, live, tombstones, liveGroups, violations, answered, fail, everyWriteAnswered } = run;
   const oracles = { run, blockedValues: new BlockedValues(run.ops, run.components), unlinkedValues: new UnlinkedValues(run.unlinks) };
   const { blockedValues, unlinkedValues } = oracles;
   const refused = checkStatuses(oracles);
@@ -90,102 +92,8 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
   checkGrowth(evidence);
   checkTombstones(evidence);
 
-  // --- Erasures ---
-  const { erases } = run;
-  const erasedBy = new Map<number, Op>();
-  for (const z of erases) {
-    const erased = z.body?.erased as { contacts: number; primaryContactIds: number[] } | undefined;
-    if (!erased || !Array.isArray(erased.primaryContactIds)) {
-      fail(`request ${z.index} (erase): answer ${JSON.stringify(z.body)}`);
-      continue;
-    }
-    const roots = erased.primaryContactIds;
-    if (roots.some((id, i) => i > 0 && id <= roots[i - 1]!)) fail(`request ${z.index} (erase): primaryContactIds not ascending: ${roots.join(',')}`);
-    for (const root of roots) {
-      const row = byId.get(root);
-      if (!row || isLive(row) || row.linkedId !== null) fail(`request ${z.index} (erase): ${root} is not an erased primary`);
-      if (erasedBy.has(root)) fail(`group ${root} erased by requests ${erasedBy.get(root)!.index} and ${z.index}`);
-      erasedBy.set(root, z);
-    }
-    // Its count is the number of rows it made tombstones (they keep the link they had), less rows an
-    // unlink may have left empty before, linked to the same primary.
-    const inGroups = tombstones.filter((row) => roots.includes(rootOf(row)));
-    const made = inGroups.length;
-    if (erased.contacts > made || erased.contacts < made - inGroups.filter((row) => rowValues.emptiable(row)).length)
-      fail(`request ${z.index} (erase): answered ${erased.contacts} contacts, tombstoned ${made}`);
-    // Every group it erased held one of its values (when the values of the group are known).
-    for (const root of roots) {
-      const members = erasedGroups.get(root) ?? [];
-      const held = members.map((row) => rowValues.of(row.id));
-      if (held.length > 0 && held.every((value) => value !== undefined)) {
-        const keys = held.flatMap((value) => rowKeys(value!));
-        if (!keysOf(z.request).some((key) => keys.includes(key))) fail(`request ${z.index} (erase): erased group ${root}, which held none of its values`);
-      }
-    }
-  }
-  for (const [root, members] of erasedGroups) {
-    if (!erasedBy.has(root) && !members.every((row) => rowValues.emptiable(row))) fail(`group ${root} is tombstones, but no erasure answered it`);
-  }
-  for (const answer of answers) {
-    // An answer that shows erased rows took effect before the erasure did.
-    const z = answer.rows.map((row) => (isLive(row) ? undefined : erasedBy.get(rootOf(row)))).find((op) => op !== undefined);
-    if (z && !mayPrecede(answer.op, z)) fail(`request ${answer.op.index} answered rows erased by request ${z.index}, which ended before it began`);
-  }
-  // An erasure reaches every row that holds one of its values: a row answered before the erasure began,
-  // with one of its values, is erased by it (or by an earlier one), never live at the end or erased later.
-  for (const z of erases) {
-    const keys = keysOf(z.request);
-    for (const answer of answers) {
-      if (!mustPrecede(answer.op, z)) continue;
-      for (const row of answer.rows) {
-        const values = rowValues.of(row.id);
-        // (A tombstone may have lost the value to an unlink in between.)
-        const held = values ? rowKeys(values).filter((key) => keys.includes(key) && (isLive(row) || !unlinkedValues.unlinkedBetween(key, answer.op, z))) : [];
-        if (held.length === 0) continue;
-        const by = isLive(row) ? undefined : erasedBy.get(rootOf(row));
-        if (isLive(row) || (by && mustPrecede(z, by))) fail(`request ${z.index} (erase) missed row ${row.id}, answered by ${answer.op.index} before it began`);
-      }
-    }
-  }
-
-  // --- Unlinks ---
-  for (const u of unlinks) {
-    const what = `request ${u.index} (unlink)`;
-    const unlinked = u.body?.unlinked as { contacts: number; primaryContactIds: number[] } | undefined;
-    if (!unlinked || typeof unlinked.contacts !== 'number' || !Array.isArray(unlinked.primaryContactIds)) {
-      fail(`${what}: answer ${JSON.stringify(u.body)}`);
-      continue;
-    }
-    const primaries = unlinked.primaryContactIds;
-    if (primaries.some((id, i) => i > 0 && id <= primaries[i - 1]!)) fail(`${what}: primaryContactIds not ascending: ${primaries.join(',')}`);
-    // A value nobody holds changes nothing and leaves no group (groups can vanish: a row left empty is deleted).
-    if (unlinked.contacts === 0 && primaries.length > 0) fail(`${what}: answered groups ${primaries.join(',')} but changed no contact`);
-    // Each group it answers has a primary; only a merge can make it a secondary later.
-    const mergeMayFollow = ops.some((op) => op.route === 'identify' && mayPrecede(u, op));
-    for (const id of primaries) {
-      const row = byId.get(id);
-      if (!row) fail(`${what}: answered ${id}, which is no row of the run`);
-      else if (isLive(row) && row.linkPrecedence === 'secondary' && !mergeMayFollow)
-        fail(`${what}: answered ${id}, a secondary at the end that nothing merged`);
-    }
-    // It took the value out of every live row: a row answered before it began that holds the value at the end was missed.
-    for (const key of keysOf(u.request)) {
-      for (const row of live.filter((row) => rowKeys(row).includes(key))) {
-        const before = rowValues.showingRow(row.id).find((answer) => mustPrecede(answer.op, u));
-        if (before) fail(`${what} missed row ${row.id}, which holds ${key} and was answered by ${before.op.index} before it began`);
-      }
-    }
-  }
-  // After an unlink, no answer shows its value unless an /identify carrying it may come between (and put it back).
-  for (const answer of answers) {
-    for (const key of shownKeys(answer.contact)) {
-      const u = unlinkedValues.of(key).find((u) => mustPrecede(u, answer.op));
-      if (!u) continue;
-      const backAgain = ops.some((i) => i.route === 'identify' && keysOf(i.request).includes(key) && mayPrecede(u, i) && mayPrecede(i, answer.op));
-      if (!backAgain) fail(`request ${answer.op.index} answered ${key}, which unlink ${u.index} took out before it began`);
-    }
-  }
-
+  const erasedBy = checkErasures(evidence);
+  checkUnlinks(evidence);
   checkLookups(evidence);
 
   // --- /block and /unblock: their counts fit some order ---
