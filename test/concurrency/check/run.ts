@@ -4,24 +4,6 @@ import { type Components, pairComponents } from './components.js';
 import { type FinalRow, groupsOf, isLive } from './contacts.js';
 import { type Op, opsOf } from './history.js';
 
-export interface AuditRow {
-  route: string;
-  answer: string;
-}
-
-export interface CheckOptions {
-  /** The workload's values that are stored blocked values at the end, as keys (`e:<email>`, `p:<phone>`). */
-  blockedAtEnd?: ReadonlySet<string>;
-  /** The audit records of the run by request id (in-process runs, whose request ids the checker chose). */
-  audits?: ReadonlyMap<string, AuditRow[]>;
-  /**
-   * Whether every request that wrote got its answer (default true). False where some answered 503 and
-   * were sent again (the fault tests): a row may then have been inserted by an answer nobody saw, so the
-   * checks that name the request that inserted a row are left out.
-   */
-  everyWriteAnswered?: boolean;
-}
-
 /** The run being judged: its requests in real time, its rows at the end, and the violations found so far. */
 export interface Run {
   ops: Op[];
@@ -38,8 +20,6 @@ export interface Run {
   /** Live rows, and tombstones, by the root they link to. */
   liveGroups: Map<number, FinalRow[]>;
   erasedGroups: Map<number, FinalRow[]>;
-  options: CheckOptions;
-  everyWriteAnswered: boolean;
   violations: string[];
   /** The requests of `route` that answered 200. */
   answered(route: Route): Op[];
@@ -47,7 +27,7 @@ export interface Run {
   fail(message: string): void;
 }
 
-export function runOf(requests: WorkloadRequest[], results: WorkerResult[], rows: FinalRow[], options: CheckOptions): Run {
+export function runOf(requests: WorkloadRequest[], results: WorkerResult[], rows: FinalRow[]): Run {
   const violations: string[] = [];
   const fail = (message: string) => {
     if (violations.length < 50) violations.push(message);
@@ -69,8 +49,6 @@ export function runOf(requests: WorkloadRequest[], results: WorkerResult[], rows
     tombstones,
     liveGroups: groupsOf(live),
     erasedGroups: groupsOf(tombstones),
-    options,
-    everyWriteAnswered: options.everyWriteAnswered ?? true,
     violations,
     answered,
     fail,
