@@ -12,8 +12,10 @@ import { checkAnswers, checkGrowth, checkLookups } from './check/verdicts/answer
 import { type AuditRow, checkAudits } from './check/verdicts/audits.js';
 import { checkBlockCounts, checkBlockedAtEnd } from './check/verdicts/blocks.js';
 import { checkErasures } from './check/verdicts/erasures.js';
-import { checkInserters, checkRows, checkTombstones } from './check/verdicts/rows.js';
+import { checkInsertions } from './check/verdicts/insertions.js';
+import { checkRows } from './check/verdicts/rows.js';
 import { checkStatuses } from './check/verdicts/statuses.js';
+import { checkTombstones } from './check/verdicts/tombstones.js';
 import { checkUnlinks } from './check/verdicts/unlinks.js';
 import type { WorkloadRequest } from './overlapping-workload.js';
 import type { WorkerResult } from './worker.js';
@@ -74,7 +76,7 @@ export function check(requests: WorkloadRequest[], results: WorkerResult[], rows
     inferTombstoneValues(run, evidence.rowValues, inserters);
     // Blockers learnt from the tombstones' values: the verdicts above judged without them, those below with them.
     addSuppressedBlockers(run, evidence.rowValues, evidence.blockedValues);
-    checkInserters(oracles, inserters);
+    checkInsertions(oracles, inserters);
   }
   const valued = checkAnswers(evidence);
   checkGrowth(evidence);

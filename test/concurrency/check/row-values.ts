@@ -52,8 +52,10 @@ export class RowValues {
   holdingAt(row: FinalRow, values: Values, x: Op): { must: string[]; may: string[] } {
     const keys = rowKeys(values);
     const unlinked = this.unlinkedValues;
-    if (!isLive(row))
-      return { must: keys.filter((key) => !unlinked.mayHaveLeft(key, x)), may: keys.filter((key) => !unlinked.mustHaveLeft(key, x, this.showingRow(row.id))) };
+    if (!isLive(row)) {
+      const showing = this.showingRow(row.id);
+      return { must: keys.filter((key) => !unlinked.mayHaveLeft(key, x)), may: keys.filter((key) => !unlinked.mustHaveLeft(key, x, showing)) };
+    }
     const lostLater = unlinked.keys().filter((key) => (key.startsWith('e:') ? values.email : values.phoneNumber) === null && unlinked.mayLeaveAfter(key, x));
     return { must: keys, may: [...keys, ...lostLater] };
   }

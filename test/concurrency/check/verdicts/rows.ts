@@ -1,11 +1,8 @@
 import { connected } from '../components.js';
-import { type FinalRow, isLive, older, rootOf } from '../contacts.js';
-import type { Evidence, Oracles } from '../evidence.js';
-import type { Op } from '../history.js';
-import { wrote } from '../inserters.js';
-import { emailKey, phoneKey, rowKeys } from '../keys.js';
+import { isLive, older, rootOf } from '../contacts.js';
+import type { Oracles } from '../evidence.js';
+import { rowKeys } from '../keys.js';
 import type { Run } from '../run.js';
-import type { UnlinkedValues } from '../unlinked-values.js';
 
 /** Rows: link structure, tombstones' columns; live groups: primaries, one per value, asked for, held together; rows that brought something. */
 export function checkRows(oracles: Oracles): void {
@@ -94,45 +91,5 @@ function checkSomethingNew({ live, unlinks, fail }: Run): void {
     const mayHaveLost = (row.email === null && unlinkedKinds.has('email')) || (row.phoneNumber === null && unlinkedKinds.has('phoneNumber'));
     if (!mayHaveLost && keys.every((key) => seenKeys.has(key))) fail(`row ${row.id} brought nothing new`);
     for (const key of keys) seenKeys.add(key);
-  }
-}
-
-/**
- * A live row was inserted by an answered /identify that could have written exactly its values (or
- * more, which an unlink after it took out), at a moment when none of them was blocked for certain: no
- * row holds a value blocked before it was inserted.
- */
-export function checkInserters({ run, blockedValues, unlinkedValues }: Oracles, inserters: ReadonlyMap<number, Op[]>): void {
-  for (const row of run.live) {
-    const candidates = (inserters.get(row.id) ?? []).filter((op) => couldHaveWritten(op, row, unlinkedValues));
-    if (candidates.length === 0) {
-      run.fail(`row ${row.id} (${rowKeys(row).join(', ')}) was written by no answered request that could have written it`);
-      continue;
-    }
-    if (candidates.every((op) => rowKeys(row).some((key) => blockedValues.definitelyBlocked(key, op)))) {
-      run.fail(`row ${row.id} holds ${rowKeys(row).join(', ')}, one of them blocked before any request that could have inserted it began`);
-    }
-  }
-}
-
-function couldHaveWritten(op: Op, row: FinalRow, unlinkedValues: UnlinkedValues): boolean {
-  const keptOf = (written: string | null, now: string | null, key: (value: string) => string) =>
-    written === now || (now === null && written !== null && unlinkedValues.mayLeaveAfter(key(written), op));
-  const values = wrote(op);
-  return keptOf(values.email, row.email, emailKey) && keptOf(values.phoneNumber, row.phoneNumber, phoneKey);
-}
-
-/** Tombstones: erased, or left empty by an unlink, which keeps the link the row had. */
-export function checkTombstones({ run, rowValues }: Evidence): void {
-  for (const row of run.tombstones) {
-    if (row.linkPrecedence !== 'secondary' || rowValues.emptiable(row)) continue;
-    const target = row.linkedId === null ? undefined : run.byId.get(row.linkedId);
-    if (!target || isLive(target)) run.fail(`tombstone ${row.id} points at ${row.linkedId}, ${target ? 'a live row (half an erasure)' : 'no row'}`);
-    else if (target.linkPrecedence !== 'primary' || target.linkedId !== null) run.fail(`chain among tombstones: ${row.id} -> ${target.id}`);
-  }
-  // The primary of each erased group was its oldest row (a row an unlink left empty was younger than its primary then).
-  for (const [root, members] of run.erasedGroups) {
-    const oldest = [...members].sort(older)[0]!;
-    if (members.some((row) => row.id === root) && oldest.id !== root) run.fail(`erased group ${root}: its oldest row is ${oldest.id}, not the primary`);
   }
 }
