@@ -1,5 +1,28 @@
-import type { Route, WorkloadRequest } from './overlapping-workload.js';
+import { answerGroups } from './check/answer-groups.js';
+import { BlockedValues } from './check/blocked-values.js';
+import { type Contact, type FinalRow, idsOf } from './check/contacts.js';
+import type { Evidence, Oracles } from './check/evidence.js';
+import { insertersOf } from './check/inserters.js';
+import { RowValues } from './check/row-values.js';
+import { runOf } from './check/run.js';
+import { addSuppressedBlockers, inferTombstoneValues } from './check/tombstone-values.js';
+import { UnlinkedValues } from './check/unlinked-values.js';
+import { readBacksOf, statsOf, type Verdict } from './check/verdict.js';
+import { checkAnswers, checkGrowth, checkLookups } from './check/verdicts/answers.js';
+import { type AuditRow, checkAudits } from './check/verdicts/audits.js';
+import { checkBlockCounts, checkBlockedAtEnd } from './check/verdicts/blocks.js';
+import { checkErasures } from './check/verdicts/erasures.js';
+import { checkInsertions } from './check/verdicts/insertions.js';
+import { checkRows } from './check/verdicts/rows.js';
+import { checkStatuses } from './check/verdicts/statuses.js';
+import { checkTombstones } from './check/verdicts/tombstones.js';
+import { checkUnlinks } from './check/verdicts/unlinks.js';
+import type { WorkloadRequest } from './overlapping-workload.js';
 import type { WorkerResult } from './worker.js';
+
+export type { FinalRow } from './check/contacts.js';
+export type { Verdict } from './check/verdict.js';
+export type { AuditRow } from './check/verdicts/audits.js';
 
 /**
  * The checker's verdicts, over the final rows and the answers of a run of overlapping requests on
@@ -14,27 +37,17 @@ import type { WorkerResult } from './worker.js';
  * order itself (finding one is intractable in general), so the checks are necessary conditions.
  */
 
-export interface FinalRow {
-  id: number;
-  email: string | null;
-  phoneNumber: string | null;
-  linkedId: number | null;
-  linkPrecedence: 'primary' | 'secondary';
-  createdAt: string;
-  /** Set on a tombstone (erased); absent or null on a live row. */
-  deletedAt?: string | null;
-}
-
-interface Contact {
-  primaryContactId: number;
-  emails: string[];
-  phoneNumbers: string[];
-  secondaryContactIds: number[];
-}
-
-export interface AuditRow {
-  route: string;
-  answer: string;
+/** Every contact id the answers of a run name (identify and lookup groups, erased and unlinked primaries): where its rows, tombstones too, are found. */
+export function idsNamed(results: readonly WorkerResult[]): number[] {
+  const ids: number[] = [];
+  const fromContact = (contact: Contact) => ids.push(...idsOf(contact));
+  for (const { status, body } of results) {
+    if (status !== 200 || typeof body !== 'object' || body === null) continue;
+    if (body.contact) fromContact(body.contact);
+    for (const contact of body.contacts ?? []) fromContact(contact);
+    ids.push(...(body.erased?.primaryContactIds ?? []), ...(body.unlinked?.primaryContactIds ?? []));
+  }
+  return ids;
 }
 
 export interface CheckOptions {
@@ -50,674 +63,34 @@ export interface CheckOptions {
   everyWriteAnswered?: boolean;
 }
 
-/** Every contact id the answers of a run name (identify and lookup groups, erased and unlinked primaries): where its rows, tombstones too, are found. */
-export function idsNamed(results: readonly WorkerResult[]): number[] {
-  const ids: number[] = [];
-  const fromContact = (contact: Contact) => ids.push(contact.primaryContactId, ...contact.secondaryContactIds);
-  for (const { status, body } of results) {
-    if (status !== 200 || typeof body !== 'object' || body === null) continue;
-    if (body.contact) fromContact(body.contact);
-    for (const contact of body.contacts ?? []) fromContact(contact);
-    ids.push(...(body.erased?.primaryContactIds ?? []), ...(body.unlinked?.primaryContactIds ?? []));
-  }
-  return ids;
-}
-
-export interface Verdict {
-  violations: string[];
-  /** Live groups at the end. */
-  components: number;
-  /** For each live group at the end that holds a value not blocked at the end: a lookup by that value, and its one group as the contract answers it. */
-  readBacks: { body: { email?: string; phoneNumber?: string }; group: Contact }[];
-  /** What the run did, for the summary line. */
-  stats: {
-    routes: Record<string, number>;
-    statuses: Record<string, number>;
-    live: number;
-    tombstones: number;
-    /** Groups erased (by the erasures' answers). */
-    erased: number;
-    /** Unlinks that changed rows, and those that left more than one group. */
-    unlinked: number;
-    split: number;
-    refused: number;
-    /** Answer groups checked, and how many of them value by value (the values of all their rows known). */
-    answers: number;
-    valued: number;
-  };
-}
-
-const older = (a: FinalRow, b: FinalRow) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id - b.id);
-const distinct = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => v !== null))];
-
-/** The contract's view of a set of rows: primary first, then row order; distinct values. */
-function expectedView(rows: FinalRow[]): Contact {
-  const sorted = [...rows].sort(older);
-  const primary = sorted[0]!;
-  return {
-    primaryContactId: primary.id,
-    emails: distinct(sorted.map((row) => row.email)),
-    phoneNumbers: distinct(sorted.map((row) => row.phoneNumber)),
-    secondaryContactIds: sorted.slice(1).map((row) => row.id),
-  };
-}
-
-class Components {
-  private parent = new Map<string, string>();
-  find(key: string): string {
-    if (!this.parent.has(key)) this.parent.set(key, key);
-    let root = key;
-    while (this.parent.get(root) !== root) root = this.parent.get(root)!;
-    this.parent.set(key, root);
-    return root;
-  }
-  union(a: string, b: string): void {
-    this.parent.set(this.find(a), this.find(b));
-  }
-}
-
-const emailKey = (email: string) => `e:${email}`;
-const phoneKey = (phone: string) => `p:${phone}`;
-const keysOf = (item: { email: string | null; phone: string | null }) => [
-  ...(item.email ? [emailKey(item.email)] : []),
-  ...(item.phone ? [phoneKey(item.phone)] : []),
-];
-const rowKeys = (row: { email: string | null; phoneNumber: string | null }) => keysOf({ email: row.email, phone: row.phoneNumber });
-const isLive = (row: FinalRow) => row.deletedAt === undefined || row.deletedAt === null;
-const rootOf = (row: FinalRow) => row.linkedId ?? row.id;
-
-/**
- * Whether rows (each given by the keys it holds) are one component over shared emails, shared phones
- * and the (email, phone) pairs of `identifies`: what holds a group together, merges and unlinks alike.
- */
-function connected(rows: readonly string[][], identifies: readonly Op[]): boolean {
-  const parts = new Components();
-  for (const [i, keys] of rows.entries()) for (const key of keys) parts.union(`row:${i}`, key);
-  const held = new Set(rows.flat());
-  for (const { request } of identifies) {
-    if (!request.email || !request.phone) continue;
-    if (held.has(emailKey(request.email)) && held.has(phoneKey(request.phone))) parts.union(emailKey(request.email), phoneKey(request.phone));
-  }
-  return new Set(rows.map((_, i) => parts.find(`row:${i}`))).size <= 1;
-}
-
-/** A request with its answer: where it sits in real time. */
-interface Op {
-  index: number;
-  route: Route;
-  request: WorkloadRequest;
-  startedAt: number;
-  endedAt: number;
-  status: number;
-  body: any;
-}
-
-/** `a` may take effect before `b` (a's moment can precede b's). */
-const mayPrecede = (a: Op, b: Op) => a.startedAt < b.endedAt;
-/** `a` takes effect before `b` in every order: it ended before `b` began. */
-const mustPrecede = (a: Op, b: Op) => a.endedAt < b.startedAt;
-
-/** One group as some answer gave it: an /identify answer, or one group of a /lookup answer. */
-interface AnswerGroup {
-  op: Op;
-  contact: Contact;
-  rows: FinalRow[];
-  ids: Set<number>;
-}
-
+/** The verdicts in a fixed order, each group once: the order of the violations, and what each verdict knows, depend on it. */
 export function check(requests: WorkloadRequest[], results: WorkerResult[], rows: FinalRow[], options: CheckOptions = {}): Verdict {
-  const violations: string[] = [];
-  const fail = (message: string) => {
-    if (violations.length < 50) violations.push(message);
-  };
-  const everyWriteAnswered = options.everyWriteAnswered ?? true;
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  const live = rows.filter(isLive);
-  const tombstones = rows.filter((row) => !isLive(row));
-
-  const ops: Op[] = results.map((result) => {
-    const request = requests[result.index]!;
-    return {
-      index: result.index,
-      route: request.route ?? 'identify',
-      request,
-      startedAt: result.startedAt,
-      endedAt: result.endedAt,
-      status: result.status,
-      body: result.body,
-    };
-  });
-  if (results.length !== requests.length) fail(`${results.length} results for ${requests.length} requests`);
-  const answered = (route: Route) => ops.filter((op) => op.route === route && op.status === 200);
-
-  // --- Which values may be, or must be, blocked when a request takes effect ---
-
-  // Components of the /identify requests' pairs (all of them, answered or not): every group that ever
-  // exists lies inside one, so an erasure with "suppress" can only block values of its keys' components.
-  const components = new Components();
-  for (const op of ops.filter((op) => op.route === 'identify')) {
-    for (const key of keysOf(op.request)) components.find(key);
-    if (op.request.email && op.request.phone) components.union(emailKey(op.request.email), phoneKey(op.request.phone));
+  const run = runOf(requests, results, rows);
+  const oracles: Oracles = { run, blockedValues: new BlockedValues(run.ops, run.components), unlinkedValues: new UnlinkedValues(run.unlinks) };
+  const refused = checkStatuses(oracles);
+  checkRows(oracles);
+  const answers = answerGroups(run);
+  const evidence: Evidence = { ...oracles, answers, rowValues: new RowValues(run, answers, oracles.blockedValues, oracles.unlinkedValues) };
+  if (options.everyWriteAnswered ?? true) {
+    const inserters = insertersOf(run);
+    inferTombstoneValues(run, evidence.rowValues, inserters);
+    // Blockers learnt from the tombstones' values: the verdicts above judged without them, those below with them.
+    addSuppressedBlockers(run, evidence.rowValues, evidence.blockedValues);
+    checkInsertions(oracles, inserters);
   }
-  const definiteBlockers = new Map<string, Op[]>(); // /block of the key, /erase with suppress naming it
-  const possibleBlockers: Op[] = []; // /erase with suppress: whatever its erased groups held
-  const unblockers = new Map<string, Op[]>();
-  const add = (map: Map<string, Op[]>, key: string, op: Op) => map.set(key, [...(map.get(key) ?? []), op]);
-  for (const op of ops) {
-    if (op.status !== 200) continue;
-    const blocks = op.route === 'block' || (op.route === 'erase' && op.request.suppress) || (op.route === 'unlink' && op.request.block);
-    if (blocks) for (const key of keysOf(op.request)) add(definiteBlockers, key, op);
-    if (op.route === 'erase' && op.request.suppress) possibleBlockers.push(op);
-    if (op.route === 'unblock') for (const key of keysOf(op.request)) add(unblockers, key, op);
-  }
-  const mayBlock = (key: string, op: Op) => {
-    if (definiteBlockers.get(key)?.includes(op)) return true;
-    const component = components.find(key);
-    return keysOf(op.request).some((own) => components.find(own) === component);
-  };
-  const blockersOf = (key: string) => [...(definiteBlockers.get(key) ?? []), ...possibleBlockers.filter((op) => mayBlock(key, op))];
-  /** Some order has `key` blocked when `x` takes effect: a blocker of it may come before `x`. */
-  const possiblyBlocked = (key: string, x: Op) => blockersOf(key).some((b) => b !== x && mayPrecede(b, x));
-  /** Every order has `key` blocked when `x` takes effect: a blocker came before, and no unblock can come between. */
-  const definitelyBlocked = (key: string, x: Op) =>
-    (definiteBlockers.get(key) ?? []).some(
-      (b) => b !== x && mustPrecede(b, x) && !(unblockers.get(key) ?? []).some((u) => u !== x && mayPrecede(b, u) && mayPrecede(u, x)),
-    );
-
-  // --- Which values an /unlink may have taken out of rows before, or after, a request's moment ---
-  const unlinks = answered('unlink');
-  const unlinksOf = new Map<string, Op[]>();
-  for (const u of unlinks) for (const key of keysOf(u.request)) add(unlinksOf, key, u);
-  /** An unlink of `key` may come after `x`: a row may hold it at x's moment and not at the end. */
-  const mayLeaveAfter = (key: string, x: Op) => (unlinksOf.get(key) ?? []).some((u) => u !== x && mayPrecede(x, u));
-  const mayHaveLeft = (key: string, x: Op) => (unlinksOf.get(key) ?? []).some((u) => u !== x && mayPrecede(u, x));
-  /** An unlink of `key` may come after `a` and before `b`. */
-  const unlinkedBetween = (key: string, a: Op, b: Op) => (unlinksOf.get(key) ?? []).some((u) => mayPrecede(a, u) && mayPrecede(u, b));
-  const unlinkMayFollow = (x: Op) => unlinks.some((u) => u !== x && mayPrecede(x, u));
-
-  // --- Statuses ---
-  let refused = 0;
-  for (const op of ops) {
-    if (op.status === 200) continue;
-    if (op.status === 400 && (op.route === 'identify' || op.route === 'lookup')) {
-      // Bad input only when every value it gave may have been blocked at its moment.
-      const keys = keysOf(op.request);
-      if (!/blocked/.test(String(op.body?.message)) || !keys.every((key) => possiblyBlocked(key, op))) {
-        fail(`request ${op.index} (${op.route}) answered 400 ${JSON.stringify(op.body)}, but not all of ${keys.join(', ')} can have been blocked`);
-      }
-      refused++;
-      continue;
-    }
-    fail(`request ${op.index} (${op.route}) answered ${op.status}: ${JSON.stringify(op.body)}`);
-  }
-
-  // --- Rows: link structure, tombstones ---
-  for (const row of live) {
-    if (row.linkPrecedence === 'primary' && row.linkedId !== null) fail(`primary ${row.id} has linkedId ${row.linkedId}`);
-    if (row.linkPrecedence === 'secondary') {
-      const target = row.linkedId === null ? undefined : byId.get(row.linkedId);
-      if (!target || !isLive(target)) fail(`secondary ${row.id} points at ${row.linkedId}, not a live row${target ? ' (a tombstone: half an erasure)' : ''}`);
-      else if (target.linkPrecedence !== 'primary') fail(`chain: secondary ${row.id} -> ${target.id}, itself a secondary`);
-    }
-  }
-  // (An /unlink deletes a row it leaves empty and keeps its link: the tombstones' links are judged once their values are known.)
-  for (const row of tombstones) {
-    if (row.email !== null || row.phoneNumber !== null) fail(`tombstone ${row.id} still holds ${row.email === null ? 'a phone' : 'an email'}`);
-    if (row.linkPrecedence === 'primary' && row.linkedId !== null) fail(`tombstone primary ${row.id} has linkedId ${row.linkedId}`);
-  }
-  const groupsOf = (set: FinalRow[]) => {
-    const groups = new Map<number, FinalRow[]>();
-    for (const row of set) groups.set(rootOf(row), [...(groups.get(rootOf(row)) ?? []), row]);
-    return groups;
-  };
-  const liveGroups = groupsOf(live);
-  const erasedGroups = groupsOf(tombstones);
-  // The primary of each group is its oldest row.
-  for (const [root, members] of liveGroups) {
-    const oldest = [...members].sort(older)[0]!;
-    if (oldest.id !== root) fail(`group ${root}: its oldest row is ${oldest.id}, not the primary`);
-  }
-  // One group per value: live rows that hold the same value are in one group (the later one matched the
-  // earlier). An unlink regroups with blocked values connecting nothing, so it may part the holders of
-  // a value that was blocked then: with unlinks in the run, values that may ever be blocked are left out.
-  const groupOfKey = new Map<string, number>();
-  const mayBeSplitHolders = (key: string) => unlinks.length > 0 && blockersOf(key).length > 0;
-  for (const row of live) {
-    for (const key of rowKeys(row)) {
-      if (mayBeSplitHolders(key)) continue;
-      const seen = groupOfKey.get(key);
-      if (seen === undefined) groupOfKey.set(key, rootOf(row));
-      else if (seen !== rootOf(row)) fail(`${key} is held by live rows of groups ${seen} and ${rootOf(row)}`);
-    }
-  }
-  // No merge nobody asked for: a live group's values lie in one component of the requests' pairs.
-  for (const [root, members] of liveGroups) {
-    const found = new Set(members.flatMap(rowKeys).map((key) => components.find(key)));
-    if (found.size > 1) fail(`group ${root} joins values no chain of requests joins`);
-  }
-  // Every live group is held together by its rows' shared values and the requests' pairs: a group an
-  // unlink left half split (a value taken out, the rows it held together still linked) is not.
-  const identifies = ops.filter((op) => op.route === 'identify');
-  for (const [root, members] of liveGroups) {
-    if (!connected(members.map(rowKeys), identifies)) fail(`group ${root} is not held together by its values and the requests' pairs (half an unlink?)`);
-  }
-  // No row brought nothing new: each live row has a value that no live row inserted before it (by id) has.
-  // A row with one value may have lost the other to an unlink: such rows are checked only if nothing of that kind was unlinked.
-  const unlinkedKinds = new Set(unlinks.map((u) => (u.request.email === null ? 'phoneNumber' : 'email')));
-  const seenKeys = new Set<string>();
-  for (const row of [...live].sort((a, b) => a.id - b.id)) {
-    const keys = rowKeys(row);
-    const mayHaveLost = (row.email === null && unlinkedKinds.has('email')) || (row.phoneNumber === null && unlinkedKinds.has('phoneNumber'));
-    if (!mayHaveLost && keys.every((key) => seenKeys.has(key))) fail(`row ${row.id} brought nothing new`);
-    for (const key of keys) seenKeys.add(key);
-  }
-
-  // --- Answers: every /identify answer and every group of a /lookup answer ---
-  const answers: AnswerGroup[] = [];
-  const collect = (op: Op, contact: Contact) => {
-    const ids = [contact.primaryContactId, ...contact.secondaryContactIds];
-    const members = ids.map((id) => byId.get(id));
-    if (members.some((row) => !row)) return void fail(`request ${op.index}: answer names rows that do not exist: ${ids.join(',')}`);
-    if (new Set(ids).size !== ids.length) return void fail(`request ${op.index}: answer names a row twice: ${ids.join(',')}`);
-    answers.push({ op, contact, rows: members as FinalRow[], ids: new Set(ids) });
-  };
-  for (const op of answered('identify')) collect(op, op.body.contact as Contact);
-  for (const op of answered('lookup')) {
-    const contacts = op.body.contacts as Contact[];
-    const primaries = contacts.map((contact) => contact.primaryContactId);
-    if (primaries.some((id, i) => i > 0 && id <= primaries[i - 1]!))
-      fail(`request ${op.index}: lookup groups not in ascending order of primary: ${primaries.join(',')}`);
-    const all = contacts.flatMap((contact) => [contact.primaryContactId, ...contact.secondaryContactIds]);
-    if (new Set(all).size !== all.length) fail(`request ${op.index}: lookup groups share a row`);
-    for (const contact of contacts) {
-      collect(op, contact);
-      // A group is answered because it holds one of the lookup's values, which is not blocked, so it shows.
-      const shown = [...contact.emails.map(emailKey), ...contact.phoneNumbers.map(phoneKey)];
-      if (!keysOf(op.request).some((key) => shown.includes(key)))
-        fail(`request ${op.index}: lookup answered group ${contact.primaryContactId}, which shows none of its values`);
-    }
-  }
-
-  // Who inserted each row: the /identify whose answer it ends (a row's id is larger than those of the
-  // rows it joined). Among the answers that end with it, the one that inserted it comes first, so it is
-  // one of those no other of them ended before. From that answer: the row holds the request's email
-  // when the answer shows it (a value not blocked is stored), else none; the same for the phone.
-  const endingWith = new Map<number, Op[]>();
-  for (const op of answered('identify')) {
-    const contact = op.body.contact as Contact;
-    const last = Math.max(contact.primaryContactId, ...contact.secondaryContactIds);
-    endingWith.set(last, [...(endingWith.get(last) ?? []), op]);
-  }
-  const wrote = (op: Op) => {
-    const contact = op.body.contact as Contact;
-    return {
-      email: op.request.email !== null && contact.emails.includes(op.request.email) ? op.request.email : null,
-      phoneNumber: op.request.phone !== null && contact.phoneNumbers.includes(op.request.phone) ? op.request.phone : null,
-    };
-  };
-  // The values of every row: a live row's from the table; a tombstone's from the request that inserted
-  // it, when that is clear: one of the first answers that end with it (no answer showing the row ended
-  // before it began), and of what those would have written, the one thing that fits every answer that
-  // shows the row, where the other rows' values are known. A tombstone left unclear is left out of
-  // the value-by-value checks.
-  type Values = { email: string | null; phoneNumber: string | null };
-  const valuesOf = new Map<number, Values>();
-  for (const row of live) valuesOf.set(row.id, { email: row.email, phoneNumber: row.phoneNumber });
-  const showing = new Map<number, AnswerGroup[]>();
-  for (const answer of answers) for (const id of answer.ids) showing.set(id, [...(showing.get(id) ?? []), answer]);
-  /** An unlink of `key` took it out of `row` before `x` for certain: it came after an answer showing the row, and before `x`. */
-  const mustHaveLeft = (key: string, row: FinalRow, x: Op) =>
-    (unlinksOf.get(key) ?? []).some((u) => mustPrecede(u, x) && (showing.get(row.id) ?? []).some((answer) => mustPrecede(answer.op, u)));
-  /**
-   * What `row` must and may hold at `x`'s moment. A live row holds at least what it holds at the end,
-   * and may also have held a value of an empty column that an unlink after `x` took out. A tombstone
-   * (`values`: what it was inserted with) held those, less what an unlink before `x` may have taken out.
-   */
-  const holdingAt = (row: FinalRow, values: Values, x: Op) => {
-    const keys = rowKeys(values);
-    if (!isLive(row)) return { must: keys.filter((key) => !mayHaveLeft(key, x)), may: keys.filter((key) => !mustHaveLeft(key, row, x)) };
-    const lostLater = [...unlinksOf.keys()].filter((key) => (key.startsWith('e:') ? values.email : values.phoneNumber) === null && mayLeaveAfter(key, x));
-    return { must: keys, may: [...keys, ...lostLater] };
-  };
-  /**
-   * Why `answer` cannot be the view of its rows holding `valuesFor` at its moment, or null: it shows
-   * only values its rows may hold, every value they must hold unless it may be blocked, and, where
-   * what each row holds is certain, in the contract's order (primary first, then row order).
-   */
-  const mismatch = (answer: AnswerGroup, valuesFor: (row: FinalRow) => Values): string | null => {
-    const inOrder = [...answer.rows].sort(older).map((row) => ({ values: valuesFor(row), ...holdingAt(row, valuesFor(row), answer.op) }));
-    const may = new Set(inOrder.flatMap((row) => row.may));
-    const shown = [...answer.contact.emails.map(emailKey), ...answer.contact.phoneNumbers.map(phoneKey)];
-    const extra = shown.find((key) => !may.has(key));
-    if (extra) return `answered ${extra}, which none of its rows can hold`;
-    const missing = inOrder.flatMap((row) => row.must).find((key) => !shown.includes(key) && !possiblyBlocked(key, answer.op));
-    if (missing) return `${missing} of its rows is missing`;
-    if (inOrder.some((row) => row.may.length !== row.must.length)) return null;
-    for (const [field, got] of [
-      ['email', answer.contact.emails],
-      ['phoneNumber', answer.contact.phoneNumbers],
-    ] as const) {
-      const kept = distinct(inOrder.map((row) => row.values[field])).filter((value) => got.includes(value));
-      if (JSON.stringify(kept) !== JSON.stringify(got)) return `${field}s ${JSON.stringify(got)} are not in the order of its rows ${JSON.stringify(kept)}`;
-    }
-    return null;
-  };
-  /** Whether `answer` can be the view of its rows if `id` held `values`, the others what valuesOf says. */
-  const fits = (answer: AnswerGroup, id: number, values: Values) => mismatch(answer, (row) => (row.id === id ? values : valuesOf.get(row.id)!)) === null;
-  if (everyWriteAnswered) {
-    const open = new Map<number, Values[]>();
-    for (const row of tombstones) {
-      const candidates = endingWith.get(row.id) ?? [];
-      const earlier = showing.get(row.id) ?? [];
-      const first = candidates.filter((op) => !earlier.some((other) => other.op !== op && mustPrecede(other.op, op)));
-      open.set(
-        row.id,
-        [...new Set(first.map((op) => JSON.stringify(wrote(op))))].map((text) => JSON.parse(text) as Values),
-      );
-    }
-    for (let progress = true; progress; ) {
-      progress = false;
-      for (const [id, guesses] of open) {
-        const judged = (showing.get(id) ?? []).filter((answer) => answer.rows.every((row) => row.id === id || valuesOf.has(row.id)));
-        const left = guesses.filter((guess) => judged.every((answer) => fits(answer, id, guess)));
-        if (left.length === 1) {
-          valuesOf.set(id, left[0]!);
-          open.delete(id);
-          progress = true;
-        }
-      }
-    }
-    // An erasure with "suppress" blocked every value its groups held: where those are known (and no
-    // unlink may have taken them out before), it is a blocker of each for certain.
-    for (const z of answered('erase').filter((op) => op.request.suppress)) {
-      const roots = new Set<number>(z.body?.erased?.primaryContactIds ?? []);
-      for (const row of tombstones.filter((row) => roots.has(rootOf(row)) && valuesOf.has(row.id))) {
-        for (const key of holdingAt(row, valuesOf.get(row.id)!, z).must) {
-          if (!definiteBlockers.get(key)?.includes(z)) add(definiteBlockers, key, z);
-        }
-      }
-    }
-    // A live row was inserted by an answered /identify that could have written exactly its values (or
-    // more, which an unlink after it took out), at a moment when none of them was blocked for certain: no
-    // row holds a value blocked before it was inserted.
-    const keptOf = (written: string | null, now: string | null, key: (value: string) => string, op: Op) =>
-      written === now || (now === null && written !== null && mayLeaveAfter(key(written), op));
-    for (const row of live) {
-      const candidates = (endingWith.get(row.id) ?? []).filter((op) => {
-        const values = wrote(op);
-        return keptOf(values.email, row.email, emailKey, op) && keptOf(values.phoneNumber, row.phoneNumber, phoneKey, op);
-      });
-      if (candidates.length === 0) {
-        fail(`row ${row.id} (${rowKeys(row).join(', ')}) was written by no answered request that could have written it`);
-        continue;
-      }
-      if (candidates.every((op) => rowKeys(row).some((key) => definitelyBlocked(key, op)))) {
-        fail(`row ${row.id} holds ${rowKeys(row).join(', ')}, one of them blocked before any request that could have inserted it began`);
-      }
-    }
-  }
-
-  let valued = 0;
-  for (const answer of answers) {
-    const { op, contact } = answer;
-    const what = `request ${op.index} (${op.route})`;
-    // Row order is the contract's: the oldest row is the primary, the others follow by (createdAt, id).
-    const sorted = [...answer.rows].sort(older).map((row) => row.id);
-    if (JSON.stringify(sorted) !== JSON.stringify([contact.primaryContactId, ...contact.secondaryContactIds])) {
-      fail(`${what}: rows ${[contact.primaryContactId, ...contact.secondaryContactIds].join(',')} are not in the contract's order (${sorted.join(',')})`);
-    }
-    // The answer was one whole group: its rows end in one group, all live, or all erased together (unless an unlink after it split the group).
-    const fates = new Set(answer.rows.map((row) => `${isLive(row) ? 'live' : 'erased'} ${rootOf(row)}`));
-    if (fates.size > 1 && !unlinkMayFollow(op)) fail(`${what}: its rows ended apart (${[...fates].join('; ')}): half a merge or half an erasure`);
-    // Values: those of its rows, less values that may have been blocked at its moment; never one blocked for certain.
-    const shown = [...contact.emails.map(emailKey), ...contact.phoneNumbers.map(phoneKey)];
-    for (const key of shown) if (definitelyBlocked(key, op)) fail(`${what}: answered ${key}, blocked before it began and not unblocked since`);
-    if (answer.rows.every((row) => valuesOf.has(row.id))) {
-      valued++;
-      const problem = mismatch(answer, (row) => valuesOf.get(row.id)!);
-      if (problem) fail(`${what}: ${problem}`);
-      // Its group was held together at its moment by what its rows may have held then and the pairs of requests before it.
-      const heldThen = answer.rows.map((row) => holdingAt(row, valuesOf.get(row.id)!, op).may);
-      if (
-        !connected(
-          heldThen,
-          identifies.filter((i) => mayPrecede(i, op)),
-        )
-      )
-        fail(`${what}: its rows ${[...answer.ids].join(',')} are not held together by their values and the requests' pairs (half an unlink?)`);
-    }
-    if (op.route === 'identify') {
-      // Its own values are in its answer unless blocked at its moment, and at least one is (else: 400).
-      const keys = keysOf(op.request);
-      for (const key of keys) if (!shown.includes(key) && !possiblyBlocked(key, op)) fail(`${what}: its ${key} is missing from its answer`);
-      if (!keys.some((key) => shown.includes(key))) fail(`${what}: answered 200 without any of its values`);
-    }
-  }
-  // Groups only grow until erased or unlinked: if b began after a ended and their answers share a row, b's
-  // holds all of a's, unless an unlink may come between.
-  for (const a of answers) {
-    for (const b of answers) {
-      if (!mustPrecede(a.op, b.op) || unlinks.some((u) => mayPrecede(a.op, u) && mayPrecede(u, b.op))) continue;
-      if (!a.rows.some((row) => b.ids.has(row.id))) continue;
-      const lost = a.rows.filter((row) => !b.ids.has(row.id));
-      if (lost.length > 0) fail(`request ${b.op.index}, begun after ${a.op.index} ended, lost rows ${lost.map((row) => row.id).join(',')}`);
-    }
-  }
-
-  // --- Tombstones: erased, or left empty by an unlink, which keeps the link the row had ---
-  /** A tombstone an unlink may have left empty: every value it is known to have held was unlinked. */
-  const emptiable = (row: FinalRow) => {
-    if (unlinks.length === 0) return false;
-    const values = valuesOf.get(row.id);
-    return values === undefined || rowKeys(values).every((key) => unlinksOf.has(key));
-  };
-  for (const row of tombstones) {
-    if (row.linkPrecedence !== 'secondary' || emptiable(row)) continue;
-    const target = row.linkedId === null ? undefined : byId.get(row.linkedId);
-    if (!target || isLive(target)) fail(`tombstone ${row.id} points at ${row.linkedId}, ${target ? 'a live row (half an erasure)' : 'no row'}`);
-    else if (target.linkPrecedence !== 'primary' || target.linkedId !== null) fail(`chain among tombstones: ${row.id} -> ${target.id}`);
-  }
-  // The primary of each erased group was its oldest row (a row an unlink left empty was younger than its primary then).
-  for (const [root, members] of erasedGroups) {
-    const oldest = [...members].sort(older)[0]!;
-    if (members.some((row) => row.id === root) && oldest.id !== root) fail(`erased group ${root}: its oldest row is ${oldest.id}, not the primary`);
-  }
-
-  // --- Erasures ---
-  const erases = answered('erase');
-  const erasedBy = new Map<number, Op>();
-  for (const z of erases) {
-    const erased = z.body?.erased as { contacts: number; primaryContactIds: number[] } | undefined;
-    if (!erased || !Array.isArray(erased.primaryContactIds)) {
-      fail(`request ${z.index} (erase): answer ${JSON.stringify(z.body)}`);
-      continue;
-    }
-    const roots = erased.primaryContactIds;
-    if (roots.some((id, i) => i > 0 && id <= roots[i - 1]!)) fail(`request ${z.index} (erase): primaryContactIds not ascending: ${roots.join(',')}`);
-    for (const root of roots) {
-      const row = byId.get(root);
-      if (!row || isLive(row) || row.linkedId !== null) fail(`request ${z.index} (erase): ${root} is not an erased primary`);
-      if (erasedBy.has(root)) fail(`group ${root} erased by requests ${erasedBy.get(root)!.index} and ${z.index}`);
-      erasedBy.set(root, z);
-    }
-    // Its count is the number of rows it made tombstones (they keep the link they had), less rows an
-    // unlink may have left empty before, linked to the same primary.
-    const inGroups = tombstones.filter((row) => roots.includes(rootOf(row)));
-    const made = inGroups.length;
-    if (erased.contacts > made || erased.contacts < made - inGroups.filter(emptiable).length)
-      fail(`request ${z.index} (erase): answered ${erased.contacts} contacts, tombstoned ${made}`);
-    // Every group it erased held one of its values (when the values of the group are known).
-    for (const root of roots) {
-      const members = erasedGroups.get(root) ?? [];
-      const held = members.map((row) => valuesOf.get(row.id));
-      if (held.length > 0 && held.every((value) => value !== undefined)) {
-        const keys = held.flatMap((value) => rowKeys(value!));
-        if (!keysOf(z.request).some((key) => keys.includes(key))) fail(`request ${z.index} (erase): erased group ${root}, which held none of its values`);
-      }
-    }
-  }
-  for (const [root, members] of erasedGroups) {
-    if (!erasedBy.has(root) && !members.every(emptiable)) fail(`group ${root} is tombstones, but no erasure answered it`);
-  }
-  for (const answer of answers) {
-    // An answer that shows erased rows took effect before the erasure did.
-    const z = answer.rows.map((row) => (isLive(row) ? undefined : erasedBy.get(rootOf(row)))).find((op) => op !== undefined);
-    if (z && !mayPrecede(answer.op, z)) fail(`request ${answer.op.index} answered rows erased by request ${z.index}, which ended before it began`);
-  }
-  // An erasure reaches every row that holds one of its values: a row answered before the erasure began,
-  // with one of its values, is erased by it (or by an earlier one), never live at the end or erased later.
-  for (const z of erases) {
-    const keys = keysOf(z.request);
-    for (const answer of answers) {
-      if (!mustPrecede(answer.op, z)) continue;
-      for (const row of answer.rows) {
-        const values = valuesOf.get(row.id);
-        // What it held for certain at the answer's moment, and (a tombstone) kept until the erasure: no unlink of it in between.
-        const certain = values ? holdingAt(row, values, answer.op).must : [];
-        const held = certain.filter((key) => keys.includes(key) && (isLive(row) || !unlinkedBetween(key, answer.op, z)));
-        if (held.length === 0) continue;
-        const by = isLive(row) ? undefined : erasedBy.get(rootOf(row));
-        if (isLive(row) || (by && mustPrecede(z, by))) fail(`request ${z.index} (erase) missed row ${row.id}, answered by ${answer.op.index} before it began`);
-      }
-    }
-  }
-
-  // --- Unlinks ---
-  for (const u of unlinks) {
-    const what = `request ${u.index} (unlink)`;
-    const unlinked = u.body?.unlinked as { contacts: number; primaryContactIds: number[] } | undefined;
-    if (!unlinked || typeof unlinked.contacts !== 'number' || !Array.isArray(unlinked.primaryContactIds)) {
-      fail(`${what}: answer ${JSON.stringify(u.body)}`);
-      continue;
-    }
-    const primaries = unlinked.primaryContactIds;
-    if (primaries.some((id, i) => i > 0 && id <= primaries[i - 1]!)) fail(`${what}: primaryContactIds not ascending: ${primaries.join(',')}`);
-    // A value nobody holds changes nothing and leaves no group (groups can vanish: a row left empty is deleted).
-    if (unlinked.contacts === 0 && primaries.length > 0) fail(`${what}: answered groups ${primaries.join(',')} but changed no contact`);
-    // Each group it answers has a primary; only a merge can make it a secondary later.
-    const mergeMayFollow = ops.some((op) => op.route === 'identify' && mayPrecede(u, op));
-    for (const id of primaries) {
-      const row = byId.get(id);
-      if (!row) fail(`${what}: answered ${id}, which is no row of the run`);
-      else if (isLive(row) && row.linkPrecedence === 'secondary' && !mergeMayFollow)
-        fail(`${what}: answered ${id}, a secondary at the end that nothing merged`);
-    }
-    // It took the value out of every live row: a row answered before it began that holds the value at the end was missed.
-    for (const key of keysOf(u.request)) {
-      for (const row of live.filter((row) => rowKeys(row).includes(key))) {
-        const before = (showing.get(row.id) ?? []).find((answer) => mustPrecede(answer.op, u));
-        if (before) fail(`${what} missed row ${row.id}, which holds ${key} and was answered by ${before.op.index} before it began`);
-      }
-    }
-  }
-  // After an unlink, no answer shows its value unless an /identify carrying it may come between (and put it back).
-  for (const answer of answers) {
-    for (const key of [...answer.contact.emails.map(emailKey), ...answer.contact.phoneNumbers.map(phoneKey)]) {
-      const u = (unlinksOf.get(key) ?? []).find((u) => mustPrecede(u, answer.op));
-      if (!u) continue;
-      const backAgain = ops.some((i) => i.route === 'identify' && keysOf(i.request).includes(key) && mayPrecede(u, i) && mayPrecede(i, answer.op));
-      if (!backAgain) fail(`request ${answer.op.index} answered ${key}, which unlink ${u.index} took out before it began`);
-    }
-  }
-
-  // --- /lookup completeness: a value answered before a lookup began, with no erasure, no block and no
-  // unlink that can come between, is found by the lookup (its group: the growth check above makes it whole) ---
-  for (const l of answered('lookup')) {
-    const found = new Set((l.body.contacts as Contact[]).flatMap((contact) => [contact.primaryContactId, ...contact.secondaryContactIds]));
-    for (const key of keysOf(l.request)) {
-      for (const answer of answers) {
-        if (answer.op === l || !mustPrecede(answer.op, l)) continue;
-        const shown = [...answer.contact.emails.map(emailKey), ...answer.contact.phoneNumbers.map(phoneKey)];
-        if (!shown.includes(key)) continue;
-        const between = (op: Op) => mayPrecede(answer.op, op) && mayPrecede(op, l);
-        if (erases.some(between) || blockersOf(key).some(between) || (unlinksOf.get(key) ?? []).some(between)) continue;
-        if (!answer.rows.some((row) => found.has(row.id)))
-          fail(`request ${l.index} (lookup) did not find ${key}, answered by ${answer.op.index} before it began`);
-      }
-    }
-  }
-
-  // --- /block and /unblock: their counts fit some order ---
-  for (const op of [...answered('block'), ...answered('unblock')]) {
-    const counted = op.route === 'block' ? op.body?.blocked : op.body?.unblocked;
-    let low = 0;
-    let high = 0;
-    for (const key of keysOf(op.request)) {
-      // A block counts a value not blocked at its moment, an unblock one that was.
-      const certainlyBlocked = definitelyBlocked(key, op);
-      const maybeBlocked = possiblyBlocked(key, op);
-      if (op.route === 'block' ? !maybeBlocked : certainlyBlocked) low++;
-      if (op.route === 'block' ? !certainlyBlocked : maybeBlocked) high++;
-    }
-    if (typeof counted !== 'number' || counted < low || counted > high)
-      fail(`request ${op.index} (${op.route}): answered ${JSON.stringify(op.body)}, expected between ${low} and ${high}`);
-  }
-
-  // --- Stored blocked values at the end: where the last block or unblock of a value is certain ---
-  if (options.blockedAtEnd) {
-    const keys = new Set([...ops.flatMap((op) => keysOf(op.request))]);
-    for (const key of keys) {
-      const touching = [...blockersOf(key), ...(unblockers.get(key) ?? [])];
-      const last = touching.filter((op) => !touching.some((other) => mustPrecede(op, other)));
-      const definite = definiteBlockers.get(key) ?? [];
-      const blocked = options.blockedAtEnd.has(key);
-      if (last.length > 0 && last.every((op) => definite.includes(op)) && !blocked)
-        fail(`${key} is not blocked at the end, though every last request on it blocked it`);
-      if (last.every((op) => op.route === 'unblock') && blocked)
-        fail(`${key} is blocked at the end, though ${last.length ? 'every last request on it unblocked it' : 'nothing blocked it'}`);
-    }
-  }
-
-  // --- Audit records: one per answered /erase, /block, /unblock, /unlink, holding its answer; none for the others ---
-  if (options.audits) {
-    for (const op of ops) {
-      const records = options.audits.get(op.request.requestId ?? '') ?? [];
-      const writes = op.route === 'erase' || op.route === 'block' || op.route === 'unblock' || op.route === 'unlink';
-      if (!writes || op.status !== 200) {
-        if (records.length > 0) fail(`request ${op.index} (${op.route}, ${op.status}) left ${records.length} audit records`);
-        continue;
-      }
-      if (records.length !== 1 || records[0]!.route !== op.route || JSON.stringify(JSON.parse(records[0]!.answer)) !== JSON.stringify(op.body)) {
-        fail(`request ${op.index} (${op.route}): audit records ${JSON.stringify(records)} do not match its answer ${JSON.stringify(op.body)}`);
-      }
-    }
-  }
-
-  // Read-backs: each live group by a value of it not blocked at the end.
-  const readBacks: Verdict['readBacks'] = [];
-  for (const members of liveGroups.values()) {
-    const blocked = options.blockedAtEnd ?? new Set<string>();
-    const view = expectedView(members);
-    const group = {
-      ...view,
-      emails: view.emails.filter((email) => !blocked.has(emailKey(email))),
-      phoneNumbers: view.phoneNumbers.filter((phone) => !blocked.has(phoneKey(phone))),
-    };
-    if (group.emails.length > 0) readBacks.push({ body: { email: group.emails[0]! }, group });
-    else if (group.phoneNumbers.length > 0) readBacks.push({ body: { phoneNumber: group.phoneNumbers[0]! }, group });
-  }
-
-  const routes: Record<string, number> = {};
-  const statuses: Record<string, number> = {};
-  for (const op of ops) {
-    routes[op.route] = (routes[op.route] ?? 0) + 1;
-    statuses[op.status] = (statuses[op.status] ?? 0) + 1;
-  }
+  const valued = checkAnswers(evidence);
+  checkGrowth(evidence);
+  checkTombstones(evidence);
+  const erasedBy = checkErasures(evidence);
+  checkUnlinks(evidence);
+  checkLookups(evidence);
+  checkBlockCounts(oracles);
+  if (options.blockedAtEnd) checkBlockedAtEnd(oracles, options.blockedAtEnd);
+  if (options.audits) checkAudits(run, options.audits);
   return {
-    violations,
-    components: liveGroups.size,
-    readBacks,
-    stats: {
-      routes,
-      statuses,
-      live: live.length,
-      tombstones: tombstones.length,
-      erased: erasedBy.size,
-      unlinked: unlinks.filter((u) => u.body?.unlinked?.contacts > 0).length,
-      split: unlinks.filter((u) => u.body?.unlinked?.primaryContactIds?.length > 1).length,
-      refused,
-      answers: answers.length,
-      valued,
-    },
+    violations: run.violations,
+    components: run.liveGroups.size,
+    readBacks: readBacksOf(run.liveGroups, options.blockedAtEnd ?? new Set<string>()),
+    stats: statsOf(run, { erased: erasedBy.size, refused, answers: answers.length, valued }),
   };
 }
