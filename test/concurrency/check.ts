@@ -65,7 +65,7 @@ export interface CheckOptions {
 
 /** The verdicts in a fixed order, each group once: the order of the violations, and what each verdict knows, depend on it. */
 export function check(requests: WorkloadRequest[], results: WorkerResult[], rows: FinalRow[], options: CheckOptions = {}): Verdict {
-  const run = runOf(requests, results, rows);
+  const run = runOf(requests, results, rows, options.everyWriteAnswered ?? true);
   const oracles: Oracles = { run, blockedValues: new BlockedValues(run.ops, run.components), unlinkedValues: new UnlinkedValues(run.unlinks) };
   const refused = checkStatuses(oracles);
   checkRows(oracles);

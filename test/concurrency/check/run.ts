@@ -2,7 +2,7 @@ import type { Route, WorkloadRequest } from '../overlapping-workload.js';
 import type { WorkerResult } from '../worker.js';
 import { type Components, pairComponents } from './components.js';
 import { type FinalRow, groupsOf, isLive } from './contacts.js';
-import { type Op, opsOf } from './history.js';
+import { mayPrecede, type Op, opsOf } from './history.js';
 
 /** The run being judged: its requests in real time, its rows at the end, and the violations found so far. */
 export interface Run {
@@ -23,11 +23,16 @@ export interface Run {
   violations: string[];
   /** The requests of `route` that answered 200. */
   answered(route: Route): Op[];
+  /**
+   * The /identify `i` may have taken effect before `x`: by real time, or at all when some writes went
+   * unanswered (a request answered 503 and sent again may have written at its first attempt).
+   */
+  mayActBefore(i: Op, x: Op): boolean;
   /** Records a violation (the first 50). */
   fail(message: string): void;
 }
 
-export function runOf(requests: WorkloadRequest[], results: WorkerResult[], rows: FinalRow[]): Run {
+export function runOf(requests: WorkloadRequest[], results: WorkerResult[], rows: FinalRow[], everyWriteAnswered: boolean): Run {
   const violations: string[] = [];
   const fail = (message: string) => {
     if (violations.length < 50) violations.push(message);
@@ -51,6 +56,7 @@ export function runOf(requests: WorkloadRequest[], results: WorkerResult[], rows
     erasedGroups: groupsOf(tombstones),
     violations,
     answered,
+    mayActBefore: (i, x) => !everyWriteAnswered || mayPrecede(i, x),
     fail,
   };
 }

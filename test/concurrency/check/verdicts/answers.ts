@@ -49,7 +49,7 @@ function checkValues({ run, rowValues }: Evidence, answer: AnswerGroup): void {
   if (problem) run.fail(`${nameOf(op)}: ${problem}`);
   // Its group was held together at its moment by what its rows may have held then and the pairs of requests before it.
   const heldThen = answer.rows.map((row) => rowValues.holdingAt(row, rowValues.of(row.id)!, op).may);
-  const pairedBefore = run.identifies.filter((i) => mayPrecede(i, op));
+  const pairedBefore = run.identifies.filter((i) => run.mayActBefore(i, op));
   if (!connected(heldThen, pairedBefore))
     run.fail(`${nameOf(op)}: its rows ${[...answer.ids].join(',')} are not held together by their values and the requests' pairs (half an unlink?)`);
 }
