@@ -1,18 +1,12 @@
-import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { PrivacyDependencies } from '../lib/http/dependencies.js';
-import { bodyGuards, errorAnswers, observability, ROUTE_DEFAULTS } from '../lib/http/middleware-chain.js';
+import { routeHandler } from '../lib/http/middleware-chain.js';
 import { blockHttp } from '../lib/http/privacy-routes.js';
 import { readConfig } from '../lib/runtime/config.js';
 import { createDependencies } from '../lib/runtime/container.js';
 
 /** POST /block: the shared middleware groups (lib/http/middleware-chain.ts) around one call into lib/. */
 export function buildHandler(deps: PrivacyDependencies) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>({ timeoutEarlyInMillis: ROUTE_DEFAULTS.answerBeforeTimeoutMs })
-    .use(observability(deps))
-    .use(errorAnswers(deps))
-    .use(bodyGuards({ method: 'POST', path: '/block' }, ROUTE_DEFAULTS.maxBodyBytes))
-    .handler((event, context, { signal }) => blockHttp(deps, event, context, signal));
+  return routeHandler(deps, '/block', (event, context, signal) => blockHttp(deps, event, context, signal));
 }
 
 // Once per container: configuration, the Data API client and the service.

@@ -1,10 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import type { MiddlewareObj } from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { Dependencies } from './dependencies.js';
 import { bodySizeLimit } from './middleware/body-size-limit.js';
 import { callerIdentity } from './middleware/caller-identity.js';
@@ -28,7 +28,7 @@ import { utf8Body } from './middleware/utf8-body.js';
 type Middleware = MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
 
 /** What every route's chain is built with. */
-export const ROUTE_DEFAULTS = {
+const ROUTE_DEFAULTS = {
   /** The largest body any route accepts (413 beyond it, before parsing). */
   maxBodyBytes: 10 * 1024,
   /** middy answers (503) this long before Lambda would end the invocation, and aborts the calls still running. */
@@ -36,7 +36,7 @@ export const ROUTE_DEFAULTS = {
 };
 
 /** The request's log context (reset per invocation: the caller is this one's only), its caller, its metrics. */
-export function observability(deps: Pick<Dependencies, 'logger' | 'metrics'>): Middleware[] {
+function observability(deps: Pick<Dependencies, 'logger' | 'metrics'>): Middleware[] {
   return [
     injectLambdaContext(deps.logger, { resetKeys: true }),
     callerIdentity(deps.logger),
@@ -61,4 +61,16 @@ export function bodyGuards(route: { method: string; path: string }, maxBodyBytes
     rejectDuplicateKeys(),
     httpJsonBodyParser(),
   ];
+}
+
+/** A route's one call into lib/: the event (its body parsed), the Lambda context, middy's abort signal at the early answer. */
+export type RouteCall = (event: APIGatewayProxyEventV2, context: Context, signal: AbortSignal) => Promise<APIGatewayProxyResultV2>;
+
+/** A route's handler: the three groups, in the order above, around its one call. */
+export function routeHandler(deps: Pick<Dependencies, 'logger' | 'metrics'>, path: string, call: RouteCall) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>({ timeoutEarlyInMillis: ROUTE_DEFAULTS.answerBeforeTimeoutMs })
+    .use(observability(deps))
+    .use(errorAnswers(deps))
+    .use(bodyGuards({ method: 'POST', path }, ROUTE_DEFAULTS.maxBodyBytes))
+    .handler((event, context, { signal }) => call(event, context, signal));
 }
