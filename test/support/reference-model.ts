@@ -1,3 +1,5 @@
+import { UnionFind } from './union-find.js';
+
 /**
  * An in-memory reference model of the contract (reconciliation, /lookup, /erase, stored blocked
  * values through /block and /unblock, recorded pairings, and /unlink's split over shared values and
@@ -156,22 +158,23 @@ export class ReferenceModel {
    * service reads it as NULL). Each component keeps age order.
    */
   private components(rows: readonly ModelRow[]): ModelRow[][] {
-    const sets = new DisjointSets(rows.length);
-    const firstWith = new Map<string, number>();
-    for (const [i, row] of rows.entries()) {
+    const sets = new UnionFind();
+    const rowKey = (row: ModelRow) => `row:${row.id}`;
+    const held = new Set<string>();
+    for (const row of rows) {
+      sets.find(rowKey(row));
       for (const key of keysOf(this.unlessBlocked('email', row.email), this.unlessBlocked('phone', row.phoneNumber))) {
-        const first = firstWith.get(key);
-        if (first === undefined) firstWith.set(key, i);
-        else sets.union(first, i);
+        sets.union(rowKey(row), key);
+        held.add(key);
       }
     }
     for (const pairing of this.recorded.values()) {
-      const [emailRow, phoneRow] = keysOf(pairing.email, pairing.phoneNumber).map((key) => firstWith.get(key));
-      if (emailRow !== undefined && phoneRow !== undefined) sets.union(emailRow, phoneRow);
+      const [emailKey, phoneKey] = keysOf(pairing.email, pairing.phoneNumber);
+      if (emailKey !== undefined && phoneKey !== undefined && held.has(emailKey) && held.has(phoneKey)) sets.union(emailKey, phoneKey);
     }
-    const byRoot = new Map<number, ModelRow[]>();
-    for (const [i, row] of rows.entries()) {
-      const root = sets.find(i);
+    const byRoot = new Map<string, ModelRow[]>();
+    for (const row of rows) {
+      const root = sets.find(rowKey(row));
       byRoot.set(root, [...(byRoot.get(root) ?? []), row]);
     }
     return [...byRoot.values()];
@@ -264,26 +267,6 @@ function unlinkedValue(email: string | null, phoneNumber: string | null): ['emai
 }
 
 /** Union-find over 0..n-1, with path halving. */
-class DisjointSets {
-  private readonly parent: number[];
-
-  constructor(size: number) {
-    this.parent = Array.from({ length: size }, (_, i) => i);
-  }
-
-  find(i: number): number {
-    while (this.parent[i] !== i) {
-      this.parent[i] = this.parent[this.parent[i]!]!;
-      i = this.parent[i]!;
-    }
-    return i;
-  }
-
-  union(a: number, b: number): void {
-    this.parent[this.find(a)] = this.find(b);
-  }
-}
-
 function keysOf(email: string | null, phoneNumber: string | null): string[] {
   return [...(email === null ? [] : [`email:${email}`]), ...(phoneNumber === null ? [] : [`phone:${phoneNumber}`])];
 }

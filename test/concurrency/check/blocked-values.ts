@@ -1,4 +1,4 @@
-import type { Components } from './components.js';
+import type { UnionFind } from '../../support/union-find.js';
 import { mayPrecede, mustPrecede, type Op } from './history.js';
 import { keysOf } from './keys.js';
 import { append } from './multimap.js';
@@ -13,7 +13,7 @@ export class BlockedValues {
 
   constructor(
     ops: readonly Op[],
-    private readonly components: Components,
+    private readonly components: UnionFind,
   ) {
     for (const op of ops) {
       if (op.status !== 200) continue;

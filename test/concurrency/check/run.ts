@@ -1,6 +1,7 @@
+import type { UnionFind } from '../../support/union-find.js';
 import type { Route, WorkloadRequest } from '../overlapping-workload.js';
 import type { WorkerResult } from '../worker.js';
-import { type Components, pairComponents } from './components.js';
+import { pairComponents } from './components.js';
 import { type FinalRow, groupsOf, isLive } from './contacts.js';
 import { mayPrecede, type Op, opsOf } from './history.js';
 
@@ -13,7 +14,7 @@ export interface Run {
   unlinks: Op[];
   erases: Op[];
   /** Components of the /identify requests' pairs. */
-  components: Components;
+  components: UnionFind;
   byId: Map<number, FinalRow>;
   live: FinalRow[];
   tombstones: FinalRow[];
