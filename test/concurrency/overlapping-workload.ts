@@ -100,7 +100,7 @@ export function generateWorkload(options: WorkloadOptions): WorkloadRequest[] {
     const body: WorkloadRequest['body'] = {};
     if (chosen.e !== null) body.email = random() < 0.2 ? `  ${chosen.e.toUpperCase()} ` : chosen.e;
     else if (random() < 0.5) body.email = null;
-    if (chosen.p !== null) body.phoneNumber = random() < 0.2 ? Number(chosen.p) : chosen.p;
+    if (chosen.p !== null) body.phoneNumber = random() < 0.2 ? phoneAsNumber(chosen.p) : chosen.p;
     else if (random() < 0.5) body.phoneNumber = null;
     return { index, ...(all ? { route } : {}), body, email: chosen.e, phone: chosen.p, requestId };
   });
@@ -116,4 +116,11 @@ export function workloadValues(options: Pick<WorkloadOptions, 'emails' | 'phones
       `${options.digits}91`,
     ],
   };
+}
+
+/** A phone as a JSON number, which only a safe integer without a leading zero keeps whole. */
+function phoneAsNumber(phone: string): number {
+  const n = Number(phone);
+  if (!Number.isSafeInteger(n) || String(n) !== phone) throw new Error(`workload phone ${phone} cannot be sent as a JSON number: choose other digits`);
+  return n;
 }

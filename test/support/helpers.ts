@@ -111,9 +111,12 @@ export async function postIdentify(body: unknown, headers: Record<string, string
   return callGateway(typeof body === 'string' ? body : JSON.stringify(body), headers, options);
 }
 
-/** Digits no other test uses, for phone numbers. */
+/**
+ * Digits no other test uses, for phone numbers: 14 of them, led by a 1 so that with two more appended
+ * the phone is still a safe integer to send as a JSON number, whatever the clock says.
+ */
 export function uniqueDigits(): string {
-  return String(Date.now() % 1e8).padStart(8, '0') + String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
+  return `1${String(Date.now() % 1e7).padStart(7, '0')}${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
 }
 
 /** The live rows of a run whose emails hold `.tag@` or whose phones start with `digits`, for the checker. */
