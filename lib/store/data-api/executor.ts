@@ -23,6 +23,21 @@ export interface DataApiHooks {
   abortSignal?: () => AbortSignal | undefined;
 }
 
+/**
+ * A rollback refused because the transaction's last statement still runs (the client gave up on it:
+ * time ran out while it waited for a lock) is asked again until it lands. Left alone, that statement
+ * would finish, and its locks stay until the Data API's idle expiry (3 minutes): every request on
+ * the same rows would wait behind them. The Data API ends a statement after 45 s at the latest.
+ */
+const ROLLBACK_DEFAULTS = { waitForStatementMs: 46_000, firstDelayMs: 25, maxDelayMs: 500 };
+
+/** The Data API's answer to a second call on a transaction while one of its statements runs. */
+function isStatementRunning(error: unknown): boolean {
+  return error instanceof Error && error.name === 'DatabaseErrorException' && error.message === 'Transaction is still running a query';
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** SqlExecutor over the RDS Data API. One per container. */
 export class DataApiExecutor implements SqlExecutor {
   constructor(
@@ -36,9 +51,14 @@ export class DataApiExecutor implements SqlExecutor {
     this.hooks.onCall?.(operation);
   }
 
-  /** Options for one call: abortable, except a rollback, which must reach the server whatever the time. */
+  /**
+   * Options for one call: abortable, except a rollback, which must reach the server whatever the
+   * time, and a BeginTransaction, which the server may carry out after we gave up on it, opening a
+   * transaction whose id nobody would know to end (it is quick: the next call, aborted, rolls it back).
+   */
   private callOptions(operation: DataApiOperation): { abortSignal?: AbortSignal } {
-    const abortSignal = operation === 'RollbackTransaction' ? undefined : this.hooks.abortSignal?.();
+    const abortable = operation === 'ExecuteStatement' || operation === 'CommitTransaction';
+    const abortSignal = abortable ? this.hooks.abortSignal?.() : undefined;
     return abortSignal ? { abortSignal } : {};
   }
 
@@ -73,14 +93,30 @@ export class DataApiExecutor implements SqlExecutor {
     try {
       result = await work(tx);
     } catch (error) {
-      // Best effort: a transaction the server already aborted answers TransactionNotFound, and one
-      // we cannot reach is rolled back by the Data API when it idles out. The first error is the one to report.
-      this.onCall('RollbackTransaction');
-      await this.client.send(new RollbackTransactionCommand({ resourceArn, secretArn, transactionId })).catch(() => {});
+      await this.rollback(transactionId);
       throw error;
     }
     this.onCall('CommitTransaction');
     await this.client.send(new CommitTransactionCommand({ resourceArn, secretArn, transactionId }), this.callOptions('CommitTransaction'));
     return result;
+  }
+
+  /**
+   * Best effort, and the first error is the one to report: a transaction the server already aborted
+   * answers TransactionNotFound, one we cannot reach is rolled back by the Data API when it idles out;
+   * one still running a statement is asked again (ROLLBACK_DEFAULTS).
+   */
+  private async rollback(transactionId: string): Promise<void> {
+    const { resourceArn, secretArn } = this.target;
+    const until = Date.now() + ROLLBACK_DEFAULTS.waitForStatementMs;
+    for (let delay = ROLLBACK_DEFAULTS.firstDelayMs; ; delay = Math.min(2 * delay, ROLLBACK_DEFAULTS.maxDelayMs)) {
+      this.onCall('RollbackTransaction');
+      const refused = await this.client.send(new RollbackTransactionCommand({ resourceArn, secretArn, transactionId })).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      if (!isStatementRunning(refused) || Date.now() + delay > until) return;
+      await sleep(delay);
+    }
   }
 }
