@@ -1,6 +1,6 @@
 import { LOCAL_DEFAULTS } from 'local-data-api';
 import { describe, expect, it } from 'vitest';
-import { dataApiClient, sql, stack, uniqueTag } from '../../test/support/helpers.js';
+import { dataApiClient, insertPrimary, sql, stack, uniqueTag } from '../../test/support/helpers.js';
 import { DataApiExecutor } from '../store/data-api/executor.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
 import { classifyTransient } from './retry.js';
@@ -17,14 +17,7 @@ const executor = new DataApiExecutor(dataApiClient(), {
 
 async function twoRows(): Promise<[number, number]> {
   const tag = uniqueTag();
-  const ids: number[] = [];
-  for (const name of ['a', 'b']) {
-    const [result] = await sql().query("INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (?, NULL, NULL, 'primary')", [
-      `${name}.${tag}@example.com`,
-    ]);
-    ids.push((result as { insertId: number }).insertId);
-  }
-  return [ids[0]!, ids[1]!];
+  return [await insertPrimary(`a.${tag}@example.com`), await insertPrimary(`b.${tag}@example.com`)];
 }
 
 const LOCK = 'SELECT id FROM Contact WHERE id = :id FOR UPDATE';

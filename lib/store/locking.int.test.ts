@@ -1,6 +1,5 @@
-import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql, stack, uniqueDigits, uniqueTag } from '../../test/support/helpers.js';
+import { fromAnotherSession, insertPrimary, sql, stack, uniqueDigits, uniqueTag, type Write } from '../../test/support/helpers.js';
 import { seedGroup } from '../../test/support/large-group-seeder.js';
 import { MysqlExecutor } from '../../test/support/mysql-executor.js';
 import type { IdentifyRequest } from '../contacts/model.js';
@@ -26,8 +25,6 @@ afterAll(() => executor.close());
 
 class RolledBack extends Error {}
 
-type Write = [string, unknown[]];
-
 /**
  * Runs `statement` in a transaction (a transaction of the repository's own, as withLockedGroups
  * opens, is this one) and, while its locks are held, checks that it locked a handful of rows and
@@ -48,36 +45,10 @@ async function expectEachWaits(statement: (repository: ContactRepository) => Pro
     });
 }
 
-/** What each write does from another session that waits at most 1 s for a lock: 'waits' (1205) or 'done'. */
-async function fromAnotherSession(writes: Record<string, Write>): Promise<Record<string, string>> {
-  const entries = await Promise.all(
-    Object.entries(writes).map(async ([name, [statement, values]]) => {
-      const connection = await mysql.createConnection({ uri: stack().mysqlUrl, database: stack().dbName });
-      try {
-        await connection.query('SET SESSION innodb_lock_wait_timeout = 1');
-        await connection.query(statement, values);
-        return [name, 'done'];
-      } catch (error) {
-        const errno = (error as { errno?: number }).errno;
-        if (errno === 1205) return [name, 'waits'];
-        throw error;
-      } finally {
-        await connection.end();
-      }
-    }),
-  );
-  return Object.fromEntries(entries);
-}
-
 const INSERT = 'INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (?, ?, ?, ?)';
 const secondaryOf = (root: number): Write => [INSERT, [null, null, root, 'secondary']];
 const primaryWith = (email: string | null, phone: string | null): Write => [INSERT, [email, phone, null, 'primary']];
 const softDelete = (id: number): Write => ['UPDATE Contact SET deletedAt = CURRENT_TIMESTAMP WHERE id = ?', [id]];
-
-async function primary(email: string | null, phone: string | null): Promise<number> {
-  const [result] = await sql().query(INSERT, [email, phone, null, 'primary']);
-  return (result as { insertId: number }).insertId;
-}
 
 async function secondary(email: string, phone: string, root: number): Promise<number> {
   const [result] = await sql().query(INSERT, [email, phone, root, 'secondary']);
@@ -89,11 +60,11 @@ async function twoGroups() {
   const tag = uniqueTag();
   const digits = uniqueDigits();
   const email = (name: string) => `${name}.${tag}@hillvalley.edu`;
-  const george = await primary(email('george'), `${digits}1`);
+  const george = await insertPrimary(email('george'), `${digits}1`);
   const george2 = await secondary(email('george2'), `${digits}1`, george);
-  const biff = await primary(email('biff'), `${digits}2`);
+  const biff = await insertPrimary(email('biff'), `${digits}2`);
   const biff2 = await secondary(email('biff2'), `${digits}2`, biff);
-  await primary(null, null);
+  await insertPrimary(null, null);
   return { email, digits, george, george2, biff, biff2 };
 }
 
@@ -101,7 +72,7 @@ describe('the locks the conditional statements hold (the same on MySQL and Maria
   it('a new customer: the email and phone ranges, so that a second first-time request waits', async () => {
     const tag = uniqueTag();
     const request: IdentifyRequest = { email: `lorraine.${tag}@hillvalley.edu`, phoneNumber: uniqueDigits() };
-    await primary(null, null);
+    await insertPrimary(null, null);
     await expectEachWaits((repository) => repository.insertPrimaryIfAbsent(request), {
       email: primaryWith(request.email, null),
       phone: primaryWith(null, request.phoneNumber),

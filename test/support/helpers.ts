@@ -52,6 +52,36 @@ export function sql(): mysql.Pool {
   return pool;
 }
 
+/** A primary row written straight into the table, behind the service's back; its id. */
+export async function insertPrimary(email: string | null, phone: string | null = null): Promise<number> {
+  const [result] = await sql().query("INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (?, ?, NULL, 'primary')", [email, phone]);
+  return (result as { insertId: number }).insertId;
+}
+
+/** A statement and its values, for `fromAnotherSession`. */
+export type Write = [string, unknown[]];
+
+/** What each statement does from another session that waits at most 1 s for a lock: 'waits' (1205) or 'done'. */
+export async function fromAnotherSession(writes: Record<string, Write>): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    Object.entries(writes).map(async ([name, [statement, values]]) => {
+      const connection = await mysql.createConnection({ uri: stack().mysqlUrl, database: stack().dbName });
+      try {
+        await connection.query('SET SESSION innodb_lock_wait_timeout = 1');
+        await connection.query(statement, values);
+        return [name, 'done'];
+      } catch (error) {
+        const errno = (error as { errno?: number }).errno;
+        if (errno === 1205) return [name, 'waits'];
+        throw error;
+      } finally {
+        await connection.end();
+      }
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
 export interface StoredContact {
   id: number;
   email: string | null;

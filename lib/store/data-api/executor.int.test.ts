@@ -1,8 +1,7 @@
 import { BeginTransactionCommand, RollbackTransactionCommand } from '@aws-sdk/client-rds-data';
-import type { LocalDataApi } from 'local-data-api';
 import type { PoolConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sql, uniqueTag } from '../../../test/support/helpers.js';
+import { fromAnotherSession, insertPrimary, sql, uniqueTag } from '../../../test/support/helpers.js';
 import { type OwnDataApi, startOwnDataApi } from '../../../test/support/own-data-api.js';
 import { DataApiExecutor, type DataApiOperation } from './executor.js';
 
@@ -13,45 +12,20 @@ import { DataApiExecutor, type DataApiOperation } from './executor.js';
 // BeginTransaction given up on still opens a transaction, whose id only its answer carries.
 
 let own: OwnDataApi;
-let server: LocalDataApi;
 
 beforeAll(async () => {
   // One connection: a second transaction waits at the server for the first to end.
   own = await startOwnDataApi({ server: { poolSize: 1 } });
-  server = own.server;
 });
 
 afterAll(async () => {
-  await server?.close();
+  await own?.server.close();
 });
-
-async function oneRow(tag: string): Promise<number> {
-  const [result] = await sql().query("INSERT INTO Contact (email, phoneNumber, linkedId, linkPrecedence) VALUES (?, NULL, NULL, 'primary')", [
-    `held.${tag}@example.com`,
-  ]);
-  return (result as { insertId: number }).insertId;
-}
-
-/** Whether another session can take the row's lock within a second. */
-async function lockable(id: number): Promise<boolean> {
-  const connection = await sql().getConnection();
-  try {
-    await connection.query('SET SESSION innodb_lock_wait_timeout = 1');
-    await connection.query('START TRANSACTION');
-    return await connection.query('SELECT id FROM Contact WHERE id = ? FOR UPDATE', [id]).then(
-      () => true,
-      () => false,
-    );
-  } finally {
-    await connection.query('ROLLBACK').catch(() => {});
-    connection.release();
-  }
-}
 
 describe('a transaction whose statement the client gave up on', () => {
   it('is rolled back once the statement ends, not left holding its locks', async () => {
     const tag = uniqueTag();
-    const id = await oneRow(tag);
+    const id = await insertPrimary(`held.${tag}@example.com`);
     // Named by the tag, so the test can see it wait among other tests' statements.
     const lock = `SELECT id AS held_${tag} FROM Contact WHERE id = :id FOR UPDATE`;
     const holder: PoolConnection = await sql().getConnection();
@@ -88,25 +62,25 @@ describe('a transaction whose statement the client gave up on', () => {
     await holder.query('COMMIT');
     holder.release();
     await expect(given).rejects.toMatchObject({ name: 'AbortError' });
-    expect(server.openTransactions()).toBe(0);
-    expect(await lockable(id)).toBe(true);
+    expect(own.server.openTransactions()).toBe(0);
+    expect(await fromAnotherSession({ lock: ['SELECT id FROM Contact WHERE id = ? FOR UPDATE', [id]] })).toEqual({ lock: 'done' });
   });
 
   it('is rolled back when it was the BeginTransaction that was given up on', async () => {
     const { resourceArn, secretArn, database } = own.config;
     const held = await own.client.send(new BeginTransactionCommand({ resourceArn, secretArn, database }));
-    server.resetStats();
+    own.server.resetStats();
     const controller = new AbortController();
     const executor = new DataApiExecutor(own.client, own.config, { abortSignal: () => controller.signal });
     const given = executor.transaction((tx) => tx.run('SELECT 1'));
     given.catch(() => {});
     // The BeginTransaction waits at the server for its one connection; then the caller's time runs out.
-    await vi.waitFor(() => expect(server.stats().calls.BeginTransaction).toBe(1));
+    await vi.waitFor(() => expect(own.server.stats().calls.BeginTransaction).toBe(1));
     controller.abort();
     await own.client.send(new RollbackTransactionCommand({ resourceArn, secretArn, transactionId: held.transactionId }));
     // The server opens the transaction once the connection is free (ROLLBACK, then START TRANSACTION).
-    await vi.waitFor(() => expect(server.stats().statements).toBeGreaterThanOrEqual(2));
+    await vi.waitFor(() => expect(own.server.stats().statements).toBeGreaterThanOrEqual(2));
     await expect(given).rejects.toMatchObject({ name: 'AbortError' });
-    expect(server.openTransactions()).toBe(0);
+    expect(own.server.openTransactions()).toBe(0);
   });
 });
